@@ -1,0 +1,161 @@
+package credstore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/zalando/go-keyring"
+)
+
+// Service is the keychain service name under which pdauth stores records.
+// The keychain account is the profile name.
+const Service = "pdauth"
+
+// DefaultTimeout bounds each keychain call. A locked Secret Service
+// collection answers an unlock request with a password prompt and go-keyring
+// waits for it with no time limit, so an unbounded call can hang forever on
+// a machine with no desktop to show that prompt.
+const DefaultTimeout = 5 * time.Second
+
+// ErrNotFound is returned by Load when the keychain has no record for the
+// profile.
+var ErrNotFound = errors.New("not logged in")
+
+// Keyring is the part of go-keyring's interface that Store uses. Tests pass
+// an in-memory implementation; production code passes SystemKeyring.
+type Keyring interface {
+	Get(service, user string) (string, error)
+	Set(service, user, password string) error
+	Delete(service, user string) error
+}
+
+// SystemKeyring is the operating system's keychain through go-keyring.
+type SystemKeyring struct{}
+
+// Get reads a secret. A missing secret is keyring.ErrNotFound.
+func (SystemKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+
+// Set creates or replaces a secret.
+func (SystemKeyring) Set(service, user, password string) error {
+	return keyring.Set(service, user, password)
+}
+
+// Delete removes a secret. A missing secret is keyring.ErrNotFound.
+func (SystemKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
+
+// Store reads and writes login records in a Keyring, bounding every call by
+// Timeout.
+type Store struct {
+	Keyring Keyring
+	Timeout time.Duration // per keychain call; zero means DefaultTimeout
+}
+
+// Load returns the profile's record, ErrNotFound when there is none, or a
+// *KeychainError when the keychain fails.
+func (s *Store) Load(profile string) (*Record, error) {
+	data, err := s.get(profile)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return DecodeRecord([]byte(data))
+}
+
+// Save stores the profile's record, replacing any previous one, then reads it
+// back and compares, so that a keychain which accepts a write but keeps
+// something else is reported instead of trusted.
+func (s *Store) Save(profile string, r *Record) error {
+	data, err := r.Encode()
+	if err != nil {
+		return err
+	}
+
+	if err := s.set(profile, string(data)); err != nil {
+		return err
+	}
+
+	stored, err := s.get(profile)
+	if err != nil {
+		return fmt.Errorf("could not read the login record back after saving it: %w", err)
+	}
+	if !bytes.Equal([]byte(stored), data) {
+		return errors.New("the keychain returned a different login record than the one just saved")
+	}
+	return nil
+}
+
+// CheckWritable writes, reads back and deletes a throwaway entry next to the
+// profile's record. Login calls it before opening the browser, so that a
+// keychain which cannot store the token fails the login before the user
+// approves anything.
+func (s *Store) CheckWritable(profile string) error {
+	account := profile + ".check"
+	const probe = "pdauth keychain check"
+
+	if err := s.set(account, probe); err != nil {
+		return err
+	}
+
+	got, err := s.get(account)
+	if err != nil {
+		return err
+	}
+	if got != probe {
+		return errors.New("the keychain returned a different value than the one just written")
+	}
+
+	return s.call("delete", func() (string, error) {
+		return "", s.Keyring.Delete(Service, account)
+	})
+}
+
+func (s *Store) get(account string) (string, error) {
+	return s.callValue("read", func() (string, error) { return s.Keyring.Get(Service, account) })
+}
+
+func (s *Store) set(account, value string) error {
+	return s.call("write", func() (string, error) {
+		return "", s.Keyring.Set(Service, account, value)
+	})
+}
+
+func (s *Store) call(op string, fn func() (string, error)) error {
+	_, err := s.callValue(op, fn)
+	return err
+}
+
+// callValue runs fn with the Store's timeout. When the timeout passes, the
+// goroutine running fn is left behind: go-keyring offers no way to cancel a
+// call, and the process exits soon after.
+func (s *Store) callValue(op string, fn func() (string, error)) (string, error) {
+	timeout := s.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+
+	type result struct {
+		value string
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		value, err := fn()
+		done <- result{value, err}
+	}()
+
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		if r.err != nil && !errors.Is(r.err, keyring.ErrNotFound) {
+			return "", &KeychainError{Op: op, Err: r.err}
+		}
+		return r.value, r.err
+	case <-timer.C:
+		return "", &KeychainError{Op: op, Err: fmt.Errorf("%w after %s", ErrTimeout, timeout)}
+	}
+}

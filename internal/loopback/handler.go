@@ -1,0 +1,131 @@
+package loopback
+
+import (
+	"net/http"
+	"strings"
+)
+
+// AuthorizationError is an error response from the authorization server
+// (RFC 6749 section 4.1.2.1), such as access_denied when the user declines.
+type AuthorizationError struct {
+	Code        string // the error parameter
+	Description string // the error_description parameter; may be empty
+}
+
+func (e *AuthorizationError) Error() string {
+	msg := "the authorization server returned " + printable(e.Code)
+	if e.Description != "" {
+		msg += ": " + printable(e.Description)
+	}
+	return msg
+}
+
+// ServeHTTP answers the callback. Only GET on the redirect path with the
+// right state can end the wait; everything else gets an error page.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case !s.hostAllowed(r.Host):
+		writePage(w, http.StatusBadRequest, pageRejected, "The request named an unexpected host.")
+		return
+	case r.URL.Path != s.callbackPath():
+		writePage(w, http.StatusNotFound, pageRejected, "Not found.")
+		return
+	case r.Method != http.MethodGet:
+		w.Header().Set("Allow", http.MethodGet)
+		writePage(w, http.StatusMethodNotAllowed, pageRejected, "Only GET is accepted here.")
+		return
+	case isPrefetch(r):
+		// A non-2xx answer makes the browser discard the prefetch, so the
+		// real navigation comes back and is the one that completes the login.
+		writePage(w, http.StatusServiceUnavailable, pageRejected, "Prefetch requests are not served.")
+		return
+	case len(r.URL.RawQuery) > maxQueryLength:
+		writePage(w, http.StatusRequestURITooLong, pageRejected, "The request is too long.")
+		return
+	}
+
+	query := r.URL.Query()
+	if !s.stateMatches(query.Get("state")) {
+		writePage(w, http.StatusBadRequest, pageRejected,
+			"This request does not belong to the login pdauth started: its state parameter does not match. pdauth is still waiting.")
+		return
+	}
+
+	result := resultFromQuery(query.Get("code"), query.Get("error"), query.Get("error_description"))
+	if !s.deliver(result) {
+		writePage(w, http.StatusOK, pageDone, "This login has already been completed. You can close this tab.")
+		return
+	}
+	if result.err != nil {
+		writePage(w, http.StatusBadRequest, pageFailed, result.err.Error())
+		return
+	}
+	writePage(w, http.StatusOK, pageDone, "You are logged in. You can close this tab and go back to the terminal.")
+}
+
+func resultFromQuery(code, errorCode, description string) callbackResult {
+	switch {
+	case errorCode != "":
+		return callbackResult{err: &AuthorizationError{Code: errorCode, Description: description}}
+	case code == "":
+		return callbackResult{err: &AuthorizationError{Code: "invalid_response", Description: "the callback carried neither a code nor an error"}}
+	default:
+		return callbackResult{code: code}
+	}
+}
+
+func (s *Server) callbackPath() string {
+	if p := s.cfg.RedirectURI.Path; p != "" {
+		return p
+	}
+	return "/"
+}
+
+// isPrefetch reports whether the browser is fetching the page speculatively
+// rather than navigating to it.
+func isPrefetch(r *http.Request) bool {
+	purpose := r.Header.Get("Sec-Purpose") + r.Header.Get("Purpose") + r.Header.Get("X-Moz")
+	return strings.Contains(strings.ToLower(purpose), "prefetch")
+}
+
+// printable replaces control characters and limits the length, so that text
+// from the browser cannot rewrite the terminal when it is printed.
+func printable(s string) string {
+	const maxLength = 300
+	var b strings.Builder
+	for _, r := range s {
+		if b.Len() >= maxLength {
+			b.WriteString("…")
+			break
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			r = '?'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func pageTitle(kind pageKind) string {
+	switch kind {
+	case pageDone:
+		return "pdauth: logged in"
+	case pageFailed:
+		return "pdauth: login failed"
+	default:
+		return "pdauth: request rejected"
+	}
+}
+
+func writePage(w http.ResponseWriter, status int, kind pageKind, message string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	w.WriteHeader(status)
+	// An error here is a failed write to the browser, and the status line
+	// is already sent, so there is nothing left to report it to.
+	_ = pageTemplate().Execute(w, pageData{Title: pageTitle(kind), Message: message})
+}

@@ -1,0 +1,99 @@
+// Package session returns a usable access token for a profile, refreshing
+// it first when it is expired or about to expire.
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/pdauth/pdauth/internal/credstore"
+	"github.com/pdauth/pdauth/internal/pdoauth"
+)
+
+// RefreshBefore is how long before its expiry an access token is refreshed,
+// so that a token handed to a script does not expire while the script runs.
+const RefreshBefore = 5 * time.Minute
+
+// ErrLoginInvalid wraps every error that a new `pdauth login` fixes: no
+// record, an expired token without a refresh token, a refresh token that
+// the server rejects.
+var ErrLoginInvalid = errors.New("the login is no longer valid")
+
+// Source loads and, when needed, refreshes a profile's token.
+type Source struct {
+	Store        *credstore.Store
+	HTTPClient   *http.Client     // for the token endpoint
+	Now          func() time.Time // the clock
+	ClientSecret string           // sent on refresh when set (confidential apps)
+}
+
+// Token returns the profile's record with an access token valid for at
+// least RefreshBefore, or for as long as the server granted when that is
+// shorter. A refreshed record is saved before it is returned, because the
+// server has already invalidated the old refresh token.
+func (s *Source) Token(ctx context.Context, profile string) (*credstore.Record, error) {
+	record, err := s.Store.Load(profile)
+	if errors.Is(err, credstore.ErrNotFound) {
+		return nil, fmt.Errorf("%w: not logged in", ErrLoginInvalid)
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	if !record.ExpiresWithin(s.Now(), RefreshBefore) {
+		return record, nil
+	}
+	if record.RefreshToken == "" {
+		if record.ExpiresWithin(s.Now(), 0) {
+			return nil, fmt.Errorf("%w: the access token expired and there is no refresh token", ErrLoginInvalid)
+		}
+		return record, nil
+	}
+
+	refreshed, err := s.refresh(ctx, record)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.Save(profile, refreshed); err != nil {
+		return nil, fmt.Errorf("could not save the refreshed token: %w", err)
+	}
+	return refreshed, nil
+}
+
+// refresh exchanges the record's refresh token for a new token pair and
+// returns the updated record. The stored record is not changed.
+func (s *Source) refresh(ctx context.Context, record *credstore.Record) (*credstore.Record, error) {
+	config := &oauth2.Config{
+		ClientID:     record.ClientID,
+		ClientSecret: s.ClientSecret,
+		Endpoint: oauth2.Endpoint{
+			TokenURL:  record.TokenURL,
+			AuthStyle: oauth2.AuthStyleInParams,
+		},
+	}
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.HTTPClient)
+
+	token, err := config.TokenSource(ctx, &oauth2.Token{RefreshToken: record.RefreshToken}).Token()
+	if err != nil {
+		te := pdoauth.DescribeTokenError(err, record.RefreshToken, s.ClientSecret)
+		if te.Rejected() {
+			return nil, fmt.Errorf("%w: could not refresh the access token: %w", ErrLoginInvalid, te)
+		}
+		return nil, fmt.Errorf("could not refresh the access token: %w", te)
+	}
+
+	updated := *record
+	updated.AccessToken = token.AccessToken
+	updated.RefreshToken = token.RefreshToken // x/oauth2 keeps the old one when the response has none
+	updated.Expiry = token.Expiry
+	if scope, ok := token.Extra("scope").(string); ok && strings.TrimSpace(scope) != "" {
+		updated.Scope = scope
+	}
+	return &updated, nil
+}
