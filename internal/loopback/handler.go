@@ -51,16 +51,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	result := resultFromQuery(query.Get("code"), query.Get("error"), query.Get("error_description"))
-	if !s.deliver(result) {
+	if !s.claim() {
 		writePage(w, http.StatusOK, pageDone, "This login has already been completed. You can close this tab.")
 		return
 	}
+
+	// The page goes out before the result, so that Close, which the waiting
+	// side calls next, cannot cut it off.
+	result := resultFromQuery(query.Get("code"), query.Get("error"), query.Get("error_description"))
 	if result.err != nil {
 		writePage(w, http.StatusBadRequest, pageFailed, result.err.Error())
-		return
+	} else {
+		writePage(w, http.StatusOK, pageDone, "You are logged in. You can close this tab and go back to the terminal.")
 	}
-	writePage(w, http.StatusOK, pageDone, "You are logged in. You can close this tab and go back to the terminal.")
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	s.result <- result
 }
 
 func resultFromQuery(code, errorCode, description string) callbackResult {

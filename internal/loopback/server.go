@@ -14,10 +14,6 @@ import (
 	"time"
 )
 
-// ShutdownTimeout bounds how long Close waits for responses in flight before
-// it closes every connection, including ones a browser keeps open.
-const ShutdownTimeout = 2 * time.Second
-
 // maxQueryLength is the longest callback query accepted, in bytes. A real
 // authorization response is a few hundred bytes.
 const maxQueryLength = 8 << 10
@@ -125,16 +121,13 @@ func (s *Server) Wait(ctx context.Context) (string, error) {
 	}
 }
 
-// Close stops the server. It waits up to ShutdownTimeout for responses in
-// flight, then closes every remaining connection. Calling it more than once
-// is safe.
+// Close stops the server at once: it closes the listeners and every
+// connection, including ones a browser keeps open, so the port is free when
+// Close returns. The page of the delivered callback is already written by
+// then, because the handler writes it before it hands over the result.
+// Calling Close more than once is safe.
 func (s *Server) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
-	defer cancel()
-	if err := s.http.Shutdown(ctx); err != nil {
-		return s.http.Close()
-	}
-	return nil
+	return s.http.Close()
 }
 
 func (s *Server) closeListeners() {
@@ -143,14 +136,12 @@ func (s *Server) closeListeners() {
 	}
 }
 
-// deliver records the first result and reports whether r was it.
-func (s *Server) deliver(r callbackResult) bool {
-	delivered := false
-	s.once.Do(func() {
-		s.result <- r
-		delivered = true
-	})
-	return delivered
+// claim reports whether the caller is the first to reach a result. Only
+// that caller may then send on s.result.
+func (s *Server) claim() bool {
+	claimed := false
+	s.once.Do(func() { claimed = true })
+	return claimed
 }
 
 func (s *Server) stateMatches(state string) bool {

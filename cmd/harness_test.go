@@ -1,0 +1,180 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pdauth/pdauth/internal/cmdutil"
+	"github.com/pdauth/pdauth/internal/credstore"
+	"github.com/pdauth/pdauth/internal/credstore/credstoretest"
+	"github.com/pdauth/pdauth/internal/iostreams"
+	"github.com/pdauth/pdauth/internal/pdtest"
+)
+
+// harness runs pdauth commands in-process against a pdtest server on
+// loopback, with an in-memory keychain and a browser that follows the
+// authorization redirect back to pdauth's callback server.
+type harness struct {
+	t        *testing.T
+	server   *pdtest.Server
+	keyring  credstore.Keyring
+	redirect string
+	env      map[string]string
+
+	// browse replaces the test browser; nil means follow the redirects.
+	browse func(url string) error
+
+	mu       sync.Mutex
+	opened   []string
+	statuses []int // final HTTP status the test browser saw, one per page opened
+	browsing sync.WaitGroup
+}
+
+func newHarness(t *testing.T, cfg pdtest.Config) *harness {
+	t.Helper()
+	redirect := "http://localhost:" + freePort(t) + "/callback"
+	cfg.RedirectURIs = append(cfg.RedirectURIs, redirect)
+	server, err := pdtest.Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	h := &harness{
+		t:        t,
+		server:   server,
+		keyring:  credstoretest.NewMemory(),
+		redirect: redirect,
+		env: map[string]string{
+			"PDAUTH_CLIENT_ID":    "pdauth-test-client",
+			"PDAUTH_OAUTH_URL":    server.URL(),
+			"PDAUTH_REDIRECT_URI": redirect,
+		},
+	}
+	t.Cleanup(func() {
+		h.browsing.Wait()
+		server.Close()
+	})
+	return h
+}
+
+// run executes pdauth with args and returns the exit code and both streams.
+func (h *harness) run(args ...string) (code int, stdout, stderr string) {
+	return h.runContext(context.Background(), args...)
+}
+
+func (h *harness) runContext(ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+
+	streams, out, errOut := iostreams.Test()
+	f := &cmdutil.Factory{
+		IOStreams:   streams,
+		HTTPClient:  &http.Client{Timeout: 5 * time.Second},
+		Keyring:     h.keyring,
+		Getenv:      func(key string) string { return h.env[key] },
+		Now:         time.Now,
+		OpenBrowser: h.openBrowser,
+	}
+	code = Execute(ctx, f, "test", args)
+	h.browsing.Wait()
+	return code, out.String(), errOut.String()
+}
+
+func (h *harness) openBrowser(rawURL string) error {
+	h.mu.Lock()
+	h.opened = append(h.opened, rawURL)
+	h.mu.Unlock()
+
+	if h.browse != nil {
+		return h.browse(rawURL)
+	}
+	h.browsing.Add(1)
+	go func() {
+		defer h.browsing.Done()
+		status, err := followRedirects(rawURL)
+		if err != nil {
+			h.t.Errorf("test browser: %v", err)
+		}
+		h.mu.Lock()
+		h.statuses = append(h.statuses, status)
+		h.mu.Unlock()
+	}()
+	return nil
+}
+
+func (h *harness) browserOpened() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.opened...)
+}
+
+func (h *harness) browserStatuses() []int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]int(nil), h.statuses...)
+}
+
+// store returns a credential store over the harness's keychain.
+func (h *harness) store() *credstore.Store {
+	return &credstore.Store{Keyring: h.keyring}
+}
+
+// login runs pdauth login and fails the test unless it succeeds.
+func (h *harness) login() {
+	h.t.Helper()
+	if code, _, stderr := h.run("login"); code != 0 {
+		h.t.Fatalf("login exit code = %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// followRedirects acts as the browser: it GETs rawURL and follows redirects,
+// refusing any host that is not on loopback.
+func followRedirects(rawURL string) (int, error) {
+	client := &http.Client{
+		Timeout: 10 * time.Second,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if !isLoopback(req.URL) {
+				return fmt.Errorf("redirect to non-loopback host %s", req.URL.Host)
+			}
+			return nil
+		},
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || !isLoopback(u) {
+		return 0, fmt.Errorf("refusing to open a non-loopback URL")
+	}
+	resp, err := client.Get(rawURL)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, nil
+}
+
+func isLoopback(u *url.URL) bool {
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	return strings.EqualFold(host, "localhost") || (ip != nil && ip.IsLoopback())
+}
+
+// freePort returns a TCP port that was free on 127.0.0.1 a moment ago.
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	return port
+}
