@@ -253,7 +253,7 @@ func (o *LoginOptions) exchange(ctx context.Context, config *oauth2.Config, code
 }
 
 // finish turns the token into a saved record: it reads the id_token claims,
-// picks the REST API URL, fetches the user, saves the record and says who
+// picks the REST API URL, fetches the user, saves the record and prints who
 // is logged in.
 func (o *LoginOptions) finish(ctx context.Context, token *oauth2.Token) error {
 	record, err := o.newRecord(token)
@@ -275,8 +275,8 @@ func (o *LoginOptions) finish(ctx context.Context, token *oauth2.Token) error {
 	}
 
 	if userErr != nil {
-		// The token is saved and valid as far as the token endpoint is
-		// concerned, so the login stands; only the greeting is missing.
+		// The token is saved and the token endpoint issued it, so the login
+		// succeeded. Only the user's name and email are missing.
 		fmt.Fprintf(o.IO.ErrOut, "✓ Logged in to %s\nwarning: %v\nRun pdauth whoami to try again.\n", displayAccount(record), userErr)
 		return nil
 	}

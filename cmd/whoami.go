@@ -31,7 +31,7 @@ type WhoamiOptions struct {
 	JSON bool
 }
 
-// WhoamiOutput is what whoami --json prints: one JSON object. Scripts rely
+// WhoamiOutput is the JSON object that whoami --json prints. Scripts rely
 // on its field names.
 type WhoamiOutput struct {
 	ID               string `json:"id"`

@@ -11,7 +11,7 @@ import (
 
 // ErrTimeout is the cause of a KeychainError when a keychain call did not
 // return within the Store's timeout.
-var ErrTimeout = errors.New("the keychain did not answer")
+var ErrTimeout = errors.New("the keychain did not respond")
 
 // KeychainError is a failed keychain call. Its message names the likely
 // cause and what to do about it.

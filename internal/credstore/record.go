@@ -15,8 +15,8 @@ import (
 // leaves room below it on every platform.
 const MaxRecordSize = 2000
 
-// Record is what pdauth keeps for one profile. It holds the secrets (access
-// and refresh token) and the facts needed to use and refresh them without
+// Record is the login pdauth keeps for one profile. It contains the secrets
+// (access and refresh token) and the facts needed to use and refresh them without
 // another network call. The raw id_token is not kept.
 type Record struct {
 	AccessToken  string    `json:"access_token"`

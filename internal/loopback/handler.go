@@ -20,7 +20,7 @@ func (e *AuthorizationError) Error() string {
 	return msg
 }
 
-// ServeHTTP answers the callback. Only GET on the redirect path with the
+// ServeHTTP handles a request to the callback server. Only GET on the redirect path with the
 // right state can end the wait; everything else gets an error page.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
@@ -35,7 +35,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writePage(w, http.StatusMethodNotAllowed, pageRejected, "Only GET is accepted here.")
 		return
 	case isPrefetch(r):
-		// A non-2xx answer makes the browser discard the prefetch, so the
+		// A non-2xx response makes the browser discard the prefetch, so the
 		// real navigation comes back and is the one that completes the login.
 		writePage(w, http.StatusServiceUnavailable, pageRejected, "Prefetch requests are not served.")
 		return

@@ -21,7 +21,7 @@ const maxQueryLength = 8 << 10
 // Config describes the callback a Server waits for.
 type Config struct {
 	// RedirectURI is the registered redirect URI, as returned by
-	// ParseRedirectURI. The server listens on its host and port, answers
+	// ParseRedirectURI. The server listens on its host and port, serves
 	// only GET requests for its path, and checks the Host header against it.
 	RedirectURI *url.URL
 
@@ -33,7 +33,7 @@ type Config struct {
 
 // Server is the loopback HTTP server that receives one authorization
 // response. It delivers the first callback carrying the right state and
-// answers later ones with a page saying the login is already complete.
+// responds to later ones with a page saying the login is already complete.
 type Server struct {
 	cfg       Config
 	http      *http.Server

@@ -12,7 +12,7 @@ import (
 	"github.com/PagerDuty/go-pagerduty"
 )
 
-// ErrUnauthorized is returned when the API answers 401: the token is
+// ErrUnauthorized is returned when the API responds with 401: the token is
 // missing, invalid, expired or revoked.
 var ErrUnauthorized = errors.New("PagerDuty rejected the access token (401 Unauthorized)")
 
@@ -26,7 +26,7 @@ func NewClient(httpClient *http.Client, apiURL, token string) *pagerduty.Client 
 }
 
 // CurrentUser returns the user the token belongs to (GET /users/me). A 401
-// answer is ErrUnauthorized.
+// response is ErrUnauthorized.
 func CurrentUser(ctx context.Context, client *pagerduty.Client) (*pagerduty.User, error) {
 	user, err := client.GetCurrentUserWithContext(ctx, pagerduty.GetCurrentUserOptions{})
 	if err == nil {

@@ -37,8 +37,8 @@ func (e *TokenError) Error() string {
 
 func (e *TokenError) Unwrap() error { return e.Err }
 
-// Rejected reports whether the authorization server answered the request
-// and turned it down with an OAuth error, as it does for an expired or
+// Rejected reports whether the authorization server responded and
+// rejected the request with an OAuth error, as it does for an expired or
 // revoked refresh token (invalid_grant). Such a request cannot succeed by
 // being repeated.
 func (e *TokenError) Rejected() bool {
