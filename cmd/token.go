@@ -68,7 +68,8 @@ func newSessionSource(f *cmdutil.Factory) *session.Source {
 // sessionError gives errors that a new login fixes the ExitAuth code and
 // the hint to run pdauth login.
 func sessionError(err error) error {
-	if errors.Is(err, session.ErrLoginInvalid) {
+	var loginErr *session.LoginError
+	if errors.As(err, &loginErr) {
 		return cmdutil.AuthError(err)
 	}
 	return err

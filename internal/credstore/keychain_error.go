@@ -13,10 +13,14 @@ import (
 // return within the Store's timeout.
 var ErrTimeout = errors.New("the keychain did not respond")
 
+// ErrNoSessionBus is the cause of a KeychainError on Linux when there is no
+// D-Bus session bus, which the Secret Service needs.
+var ErrNoSessionBus = errors.New("no D-Bus session bus found (DBUS_SESSION_BUS_ADDRESS is not set)")
+
 // KeychainError is a failed keychain call. Its message names the likely
 // cause and what to do about it.
 type KeychainError struct {
-	Op  string // "read", "write" or "delete"
+	Op  string // "read from", "write to" or "delete from"
 	Err error
 }
 
@@ -41,6 +45,10 @@ func keychainHint(err error) string {
 		return "The keychain is probably locked and waiting for a password prompt. Unlock it and try again."
 	}
 
+	if errors.Is(err, ErrNoSessionBus) {
+		return noBusHint
+	}
+
 	var dbusErr dbus.Error
 	if errors.As(err, &dbusErr) {
 		switch dbusErr.Name {
@@ -53,11 +61,14 @@ func keychainHint(err error) string {
 
 	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "couldn't determine address of session bus"),
-		strings.Contains(msg, "dbus-launch"):
-		return "No D-Bus session bus was found, and the Secret Service needs one. Run pdauth in a desktop session, or start a session bus and a keyring, for example with `dbus-run-session -- sh` and `gnome-keyring-daemon --unlock`."
+	case strings.Contains(msg, "couldn't determine address of session bus"):
+		return noBusHint
+	case strings.HasPrefix(msg, "dial unix"):
+		return "The D-Bus session bus named by DBUS_SESSION_BUS_ADDRESS is not running. Log in to a desktop session again, or start a session bus and a keyring, for example with `dbus-run-session -- sh` and `gnome-keyring-daemon --unlock`."
 	case strings.Contains(msg, "failed to unlock correct collection"):
 		return "The keychain's default collection is locked or missing. Unlock or create it and try again."
 	}
 	return ""
 }
+
+const noBusHint = "The Secret Service needs a D-Bus session bus. Run pdauth in a desktop session, or start a session bus and a keyring, for example with `dbus-run-session -- sh` and `gnome-keyring-daemon --unlock`."

@@ -31,19 +31,33 @@ type Keyring interface {
 	Delete(service, user string) error
 }
 
-// SystemKeyring is the operating system's keychain through go-keyring.
+// SystemKeyring is the operating system's keychain through go-keyring. On
+// Linux each call first checks that a D-Bus session bus exists.
 type SystemKeyring struct{}
 
 // Get reads a secret. A missing secret is keyring.ErrNotFound.
-func (SystemKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (SystemKeyring) Get(service, user string) (string, error) {
+	if err := checkSessionBus(); err != nil {
+		return "", err
+	}
+	return keyring.Get(service, user)
+}
 
 // Set creates or replaces a secret.
 func (SystemKeyring) Set(service, user, password string) error {
+	if err := checkSessionBus(); err != nil {
+		return err
+	}
 	return keyring.Set(service, user, password)
 }
 
 // Delete removes a secret. A missing secret is keyring.ErrNotFound.
-func (SystemKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
+func (SystemKeyring) Delete(service, user string) error {
+	if err := checkSessionBus(); err != nil {
+		return err
+	}
+	return keyring.Delete(service, user)
+}
 
 // Store reads and writes login records in a Keyring, bounding every call by
 // Timeout.
@@ -108,17 +122,17 @@ func (s *Store) CheckWritable(profile string) error {
 		return errors.New("the keychain returned a different value than the one just written")
 	}
 
-	return s.call("delete", func() (string, error) {
+	return s.call("delete from", func() (string, error) {
 		return "", s.Keyring.Delete(Service, account)
 	})
 }
 
 func (s *Store) get(account string) (string, error) {
-	return s.callValue("read", func() (string, error) { return s.Keyring.Get(Service, account) })
+	return s.callValue("read from", func() (string, error) { return s.Keyring.Get(Service, account) })
 }
 
 func (s *Store) set(account, value string) error {
-	return s.call("write", func() (string, error) {
+	return s.call("write to", func() (string, error) {
 		return "", s.Keyring.Set(Service, account, value)
 	})
 }
@@ -156,6 +170,6 @@ func (s *Store) callValue(op string, fn func() (string, error)) (string, error) 
 		}
 		return r.value, r.err
 	case <-timer.C:
-		return "", &KeychainError{Op: op, Err: fmt.Errorf("%w after %s", ErrTimeout, timeout)}
+		return "", &KeychainError{Op: op, Err: fmt.Errorf("%w within %s", ErrTimeout, timeout)}
 	}
 }

@@ -20,10 +20,14 @@ import (
 // so that a token handed to a script does not expire while the script runs.
 const RefreshBefore = 5 * time.Minute
 
-// ErrLoginInvalid wraps every error that a new `pdauth login` fixes: no
-// record, an expired token without a refresh token, a refresh token that
-// the server rejects.
-var ErrLoginInvalid = errors.New("the login is no longer valid")
+// LoginError is an error that a new `pdauth login` fixes: no record, an
+// expired token without a refresh token, or a refresh token that the server
+// rejects.
+type LoginError struct{ Err error }
+
+func (e *LoginError) Error() string { return e.Err.Error() }
+
+func (e *LoginError) Unwrap() error { return e.Err }
 
 // Source loads and, when needed, refreshes a profile's token.
 type Source struct {
@@ -40,7 +44,7 @@ type Source struct {
 func (s *Source) Token(ctx context.Context, profile string) (*credstore.Record, error) {
 	record, err := s.Store.Load(profile)
 	if errors.Is(err, credstore.ErrNotFound) {
-		return nil, fmt.Errorf("%w: not logged in", ErrLoginInvalid)
+		return nil, &LoginError{Err: errors.New("not logged in")}
 	}
 	if err != nil {
 		return nil, err
@@ -51,7 +55,7 @@ func (s *Source) Token(ctx context.Context, profile string) (*credstore.Record, 
 	}
 	if record.RefreshToken == "" {
 		if record.ExpiresWithin(s.Now(), 0) {
-			return nil, fmt.Errorf("%w: the access token expired and there is no refresh token", ErrLoginInvalid)
+			return nil, &LoginError{Err: errors.New("the access token expired and there is no refresh token")}
 		}
 		return record, nil
 	}
@@ -83,7 +87,7 @@ func (s *Source) refresh(ctx context.Context, record *credstore.Record) (*credst
 	if err != nil {
 		te := pdoauth.DescribeTokenError(err, record.RefreshToken, s.ClientSecret)
 		if te.Rejected() {
-			return nil, fmt.Errorf("%w: could not refresh the access token: %w", ErrLoginInvalid, te)
+			return nil, &LoginError{Err: fmt.Errorf("could not refresh the access token: %w", te)}
 		}
 		return nil, fmt.Errorf("could not refresh the access token: %w", te)
 	}

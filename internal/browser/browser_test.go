@@ -1,0 +1,102 @@
+package browser
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer that the browser process and the test can
+// use at the same time.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// writeScript writes an executable shell script and returns its path.
+func writeScript(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "browser")
+	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// waitFor polls read until it returns a non-empty string.
+func waitFor(t *testing.T, read func() string) string {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if s := read(); s != "" {
+			return s
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("the browser command wrote nothing within 5s")
+	return ""
+}
+
+func TestBrowserCommandArguments(t *testing.T) {
+	const url = "http://localhost:5000/x?a=1&b=2"
+	script := writeScript(t, `printf '%s|' "$@"; echo`)
+
+	tests := []struct {
+		name    string
+		command string
+		want    string
+	}{
+		{name: "URL appended", command: script + " --new-window", want: "--new-window|" + url + "|"},
+		{name: "URL in place of %s", command: script + " %s --flag", want: url + "|--flag|"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr syncBuffer
+			l := &Launcher{Command: tt.command, Stderr: &stderr}
+			if err := l.Open(url); err != nil {
+				t.Fatalf("Open() error = %v", err)
+			}
+			got := strings.TrimSpace(waitFor(t, stderr.String))
+			if got != tt.want {
+				t.Errorf("browser arguments = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBrowserCommandNotAwaited(t *testing.T) {
+	script := writeScript(t, "sleep 3\n")
+	l := &Launcher{Command: script, Stderr: &syncBuffer{}}
+
+	start := time.Now()
+	if err := l.Open("http://localhost:5000/"); err != nil {
+		t.Fatalf("Open() error = %v", err)
+	}
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("Open waited %s for the browser to exit", elapsed)
+	}
+}
+
+func TestBrowserCommandMissing(t *testing.T) {
+	l := &Launcher{Command: filepath.Join(t.TempDir(), "no-such-browser"), Stderr: &syncBuffer{}}
+	err := l.Open("http://localhost:5000/")
+	if err == nil || !strings.Contains(err.Error(), "from BROWSER") {
+		t.Fatalf("Open() error = %v, want one naming BROWSER", err)
+	}
+}
