@@ -2,12 +2,8 @@ package cmd
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -40,7 +36,7 @@ type harness struct {
 
 func newHarness(t *testing.T, cfg pdtest.Config) *harness {
 	t.Helper()
-	redirect := "http://localhost:" + freePort(t) + "/callback"
+	redirect := "http://localhost:" + pdtest.FreePort(t) + "/callback"
 	cfg.RedirectURIs = append(cfg.RedirectURIs, redirect)
 	server, err := pdtest.Start(cfg)
 	if err != nil {
@@ -100,7 +96,7 @@ func (h *harness) openBrowser(rawURL string) error {
 	h.browsing.Add(1)
 	go func() {
 		defer h.browsing.Done()
-		status, err := followRedirects(rawURL)
+		status, err := pdtest.Browse(context.Background(), rawURL, io.Discard)
 		if err != nil {
 			h.t.Errorf("test browser: %v", err)
 		}
@@ -134,47 +130,4 @@ func (h *harness) login() {
 	if code, _, stderr := h.run("login"); code != 0 {
 		h.t.Fatalf("login exit code = %d, stderr:\n%s", code, stderr)
 	}
-}
-
-// followRedirects acts as the browser: it GETs rawURL and follows redirects,
-// refusing any host that is not on loopback.
-func followRedirects(rawURL string) (int, error) {
-	client := &http.Client{
-		Timeout: 10 * time.Second,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if !isLoopback(req.URL) {
-				return fmt.Errorf("redirect to non-loopback host %s", req.URL.Host)
-			}
-			return nil
-		},
-	}
-	u, err := url.Parse(rawURL)
-	if err != nil || !isLoopback(u) {
-		return 0, fmt.Errorf("refusing to open a non-loopback URL")
-	}
-	resp, err := client.Get(rawURL)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode, nil
-}
-
-func isLoopback(u *url.URL) bool {
-	host := u.Hostname()
-	ip := net.ParseIP(host)
-	return strings.EqualFold(host, "localhost") || (ip != nil && ip.IsLoopback())
-}
-
-// freePort returns a TCP port that was free on 127.0.0.1 a moment ago.
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	return port
 }

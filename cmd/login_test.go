@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/url"
 	"strings"
@@ -275,7 +276,7 @@ func TestLoginInterrupted(t *testing.T) {
 func TestLoginBrowserFailsIsWarning(t *testing.T) {
 	h := newHarness(t, pdtest.Config{})
 	h.browse = func(rawURL string) error {
-		go followRedirects(rawURL) // the user opens the printed URL by hand
+		go pdtest.Browse(context.Background(), rawURL, io.Discard) // the user opens the printed URL by hand
 		return errors.New("could not find a program to open the browser")
 	}
 

@@ -35,7 +35,7 @@ func realKeyring(t *testing.T) *credstore.Store {
 // returns the environment pointing pdauth at it.
 func startServer(t *testing.T, cfg pdtest.Config) (*pdtest.Server, []string) {
 	t.Helper()
-	redirect := "http://localhost:" + freePort(t) + "/callback"
+	redirect := "http://localhost:" + pdtest.FreePort(t) + "/callback"
 	cfg.RedirectURIs = []string{redirect}
 	server, err := pdtest.Start(cfg)
 	if err != nil {

@@ -12,25 +12,15 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pdauth/pdauth/internal/pdtest"
 )
 
 const testState = "state-0123456789abcdefghijklmnopqrstuvwxyz"
 
-// freePort returns a TCP port that was free on 127.0.0.1 a moment ago.
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	return port
-}
-
 func startServer(t *testing.T, host string) (*Server, string) {
 	t.Helper()
-	raw := "http://" + net.JoinHostPort(host, freePort(t)) + "/callback"
+	raw := "http://" + net.JoinHostPort(host, pdtest.FreePort(t)) + "/callback"
 	u, err := ParseRedirectURI(raw)
 	if err != nil {
 		t.Fatal(err)
