@@ -3,7 +3,9 @@ package cmd
 import (
 	"context"
 	"io"
+	"maps"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -25,6 +27,12 @@ type harness struct {
 	redirect string
 	env      map[string]string
 
+	configDir string // the user configuration directory pdauth sees
+	cacheDir  string
+
+	now         func() time.Time // the clock pdauth sees; nil means time.Now
+	httpTimeout time.Duration    // pdauth's HTTP client timeout; zero means 5s
+
 	// browse replaces the test browser; nil means follow the redirects.
 	browse func(url string) error
 
@@ -44,10 +52,12 @@ func newHarness(t *testing.T, cfg pdtest.Config) *harness {
 	}
 
 	h := &harness{
-		t:        t,
-		server:   server,
-		keyring:  credstoretest.NewMemory(),
-		redirect: redirect,
+		t:         t,
+		server:    server,
+		keyring:   credstoretest.NewMemory(),
+		redirect:  redirect,
+		configDir: t.TempDir(),
+		cacheDir:  t.TempDir(),
 		env: map[string]string{
 			"PDAUTH_CLIENT_ID":    "pdauth-test-client",
 			"PDAUTH_OAUTH_URL":    server.URL(),
@@ -71,14 +81,25 @@ func (h *harness) runContext(ctx context.Context, args ...string) (code int, std
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 
+	now, timeout := h.now, h.httpTimeout
+	if now == nil {
+		now = time.Now
+	}
+	if timeout == 0 {
+		timeout = 5 * time.Second
+	}
+	env := maps.Clone(h.env) // runs may overlap, and tests change h.env between runs
+
 	streams, out, errOut := iostreams.Test()
 	f := &cmdutil.Factory{
 		IOStreams:   streams,
-		HTTPClient:  &http.Client{Timeout: 5 * time.Second},
+		HTTPClient:  &http.Client{Timeout: timeout},
 		Keyring:     h.keyring,
-		Getenv:      func(key string) string { return h.env[key] },
-		Now:         time.Now,
+		Getenv:      func(key string) string { return env[key] },
+		Now:         now,
 		OpenBrowser: h.openBrowser,
+		ConfigDir:   func() (string, error) { return h.configDir, nil },
+		CacheDir:    func() (string, error) { return h.cacheDir, nil },
 	}
 	code = Execute(ctx, f, "test", args)
 	h.browsing.Wait()
@@ -122,6 +143,11 @@ func (h *harness) browserStatuses() []int {
 // store returns a credential store over the harness's keychain.
 func (h *harness) store() *credstore.Store {
 	return &credstore.Store{Keyring: h.keyring}
+}
+
+// fileStore returns the credential store of --insecure-storage.
+func (h *harness) fileStore() *credstore.Store {
+	return &credstore.Store{Keyring: credstore.FileKeyring{Dir: filepath.Join(h.configDir, "credentials")}}
 }
 
 // login runs pdauth login and fails the test unless it succeeds.

@@ -15,11 +15,13 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/pdauth/pdauth/internal/cmdutil"
+	"github.com/pdauth/pdauth/internal/config"
 	"github.com/pdauth/pdauth/internal/credstore"
 	"github.com/pdauth/pdauth/internal/iostreams"
 	"github.com/pdauth/pdauth/internal/loopback"
 	"github.com/pdauth/pdauth/internal/pdapi"
 	"github.com/pdauth/pdauth/internal/pdoauth"
+	"github.com/pdauth/pdauth/internal/session"
 )
 
 // DefaultRedirectURI is the redirect URI PagerDuty's sample apps register.
@@ -28,34 +30,37 @@ const DefaultRedirectURI = "http://localhost:5000/callback"
 // LoginOptions holds the login command's dependencies, then its flags.
 type LoginOptions struct {
 	IO          *iostreams.IOStreams
+	Factory     *cmdutil.Factory
 	HTTPClient  *http.Client
-	Store       *credstore.Store
 	OpenBrowser func(url string) error
 	Getenv      func(string) string
 	Profile     string
 
-	ClientID    string
-	Scope       string
-	RedirectURI string
-	NoBrowser   bool
-	Timeout     time.Duration
+	ClientID        string
+	Scope           string
+	RedirectURI     string
+	NoBrowser       bool
+	Timeout         time.Duration
+	InsecureStorage bool
 
-	// Resolved from flags and the environment by resolve.
+	// Resolved by resolve from flags, the environment and the profile's
+	// saved settings.
 	clientSecret string
 	oauthBaseURL string
 	apiURL       string // PDAUTH_API_URL; empty means the one the id_token names
 	redirect     *url.URL
+	settings     *config.File
+	store        *credstore.Store
 }
 
 // NewCmdLogin returns the login command. runF replaces loginRun in tests.
 func NewCmdLogin(f *cmdutil.Factory, runF func(*LoginOptions) error) *cobra.Command {
 	opts := &LoginOptions{
 		IO:          f.IOStreams,
+		Factory:     f,
 		HTTPClient:  f.HTTPClient,
-		Store:       f.Store(),
 		OpenBrowser: f.OpenBrowser,
 		Getenv:      f.Getenv,
-		Profile:     cmdutil.DefaultProfile,
 	}
 
 	cmd := &cobra.Command{
@@ -65,20 +70,28 @@ func NewCmdLogin(f *cmdutil.Factory, runF func(*LoginOptions) error) *cobra.Comm
 
 pdauth listens on the redirect URI, prints the authorization URL on stderr and
 opens it in the browser. After you approve, it exchanges the code for a token,
-checks it with PagerDuty's /users/me, and saves it in the keychain.
+checks it with PagerDuty's /users/me, and saves it in the keychain. The
+settings used are saved for the profile, so later logins and refreshes need
+no flags.
 
-Environment (a flag beats its variable):
+Each setting comes from its flag, else its environment variable, else the
+profile's saved settings, else the default:
   PDAUTH_CLIENT_ID      client ID of your PagerDuty app (--client-id)
-  PDAUTH_CLIENT_SECRET  client secret, only for a confidential app
+  PDAUTH_CLIENT_SECRET  client secret, only for a confidential app (never saved)
   PDAUTH_REDIRECT_URI   redirect URI registered on the app (--redirect-uri)
   PDAUTH_OAUTH_URL      base URL of /oauth/authorize and /oauth/token
                         (default https://identity.pagerduty.com)
   PDAUTH_API_URL        REST API base URL; overrides the one the token names
-  BROWSER               command that opens the URL (default: the system's)`,
+  BROWSER               command that opens the URL (default: the system's)
+
+Without a keychain (a container, a CI runner), --insecure-storage keeps the
+token in a file readable only by you instead. It is never chosen for you.`,
 		Example: `  pdauth login --client-id 0123abcd
+  pdauth login --profile eu --client-id 4567efgh
   pdauth login --no-browser --timeout 10m`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Profile = f.Profile
 			if err := opts.resolve(cmd); err != nil {
 				return err
 			}
@@ -91,19 +104,32 @@ Environment (a flag beats its variable):
 
 	fl := cmd.Flags()
 	fl.StringVar(&opts.ClientID, "client-id", "", "client ID of the PagerDuty app (default $PDAUTH_CLIENT_ID)")
-	fl.StringVar(&opts.Scope, "scope", "read", `OAuth scope to request: "read" or "write"`)
+	fl.StringVar(&opts.Scope, "scope", defaultScope, `OAuth scope to request: "read" or "write"`)
 	fl.StringVar(&opts.RedirectURI, "redirect-uri", DefaultRedirectURI, "redirect URI registered on the app, on localhost (or $PDAUTH_REDIRECT_URI)")
 	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "print the URL without opening a browser")
 	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Minute, "how long to wait for the browser to return")
+	fl.BoolVar(&opts.InsecureStorage, "insecure-storage", false, "store the token in a 0600 file instead of the keychain")
 	return cmd
 }
 
-// resolve fills the settings from flags, then the environment, then
-// defaults, and validates them. Every problem is a usage error.
+const defaultScope = "read"
+
+// resolve fills each setting from its flag, then its environment variable,
+// then the profile's saved settings, then the default, and validates them.
+// Every invalid value is a usage error.
 func (o *LoginOptions) resolve(cmd *cobra.Command) error {
-	if o.ClientID == "" {
-		o.ClientID = strings.TrimSpace(o.Getenv("PDAUTH_CLIENT_ID"))
+	settings, err := o.Factory.Config()
+	if err != nil {
+		return err
 	}
+	o.settings = settings
+	saved := settings.Profile(o.Profile)
+
+	flags := cmd.Flags()
+	o.ClientID = o.pick(flags.Changed("client-id"), o.ClientID, "PDAUTH_CLIENT_ID", saved.ClientID, "")
+	o.Scope = o.pick(flags.Changed("scope"), o.Scope, "", saved.Scope, defaultScope)
+	o.RedirectURI = o.pick(flags.Changed("redirect-uri"), o.RedirectURI, "PDAUTH_REDIRECT_URI", saved.RedirectURI, DefaultRedirectURI)
+
 	if o.ClientID == "" {
 		return cmdutil.UsageErrorf("missing client ID: pass --client-id or set PDAUTH_CLIENT_ID to the client ID of your PagerDuty app")
 	}
@@ -113,39 +139,48 @@ func (o *LoginOptions) resolve(cmd *cobra.Command) error {
 	if o.Timeout <= 0 {
 		return cmdutil.UsageErrorf("invalid timeout %s: it must be positive", o.Timeout)
 	}
-
-	if env := o.Getenv("PDAUTH_REDIRECT_URI"); env != "" && !cmd.Flags().Changed("redirect-uri") {
-		o.RedirectURI = env
-	}
-	redirect, err := loopback.ParseRedirectURI(o.RedirectURI)
-	if err != nil {
+	if o.redirect, err = loopback.ParseRedirectURI(o.RedirectURI); err != nil {
 		return cmdutil.UsageErrorf("%w", err)
 	}
-	o.redirect = redirect
-
-	return o.resolveServices()
+	return o.resolveServices(saved)
 }
 
-func (o *LoginOptions) resolveServices() error {
+// pick returns the flag value when the flag was given, else the variable
+// env, else the saved value, else def.
+func (o *LoginOptions) pick(flagSet bool, flagValue, env, saved, def string) string {
+	if flagSet {
+		return flagValue
+	}
+	if v := strings.TrimSpace(o.Getenv(env)); env != "" && v != "" {
+		return v
+	}
+	if saved != "" {
+		return saved
+	}
+	return def
+}
+
+func (o *LoginOptions) resolveServices(saved *config.Profile) error {
 	o.clientSecret = o.Getenv("PDAUTH_CLIENT_SECRET")
 
-	o.oauthBaseURL = pdoauth.DefaultBaseURL
-	if env := o.Getenv("PDAUTH_OAUTH_URL"); env != "" {
-		base, err := pdoauth.ParseServiceURL("PDAUTH_OAUTH_URL", env)
-		if err != nil {
-			return cmdutil.UsageErrorf("%w", err)
-		}
-		o.oauthBaseURL = base
+	base := o.pick(false, "", "PDAUTH_OAUTH_URL", saved.OAuthURL, pdoauth.DefaultBaseURL)
+	var err error
+	if o.oauthBaseURL, err = pdoauth.ParseServiceURL("PDAUTH_OAUTH_URL", base); err != nil {
+		return cmdutil.UsageErrorf("%w", err)
 	}
 
-	if env := o.Getenv("PDAUTH_API_URL"); env != "" {
-		api, err := pdoauth.ParseServiceURL("PDAUTH_API_URL", env)
-		if err != nil {
+	if api := o.pick(false, "", "PDAUTH_API_URL", saved.APIURL, ""); api != "" {
+		if o.apiURL, err = pdoauth.ParseServiceURL("PDAUTH_API_URL", api); err != nil {
 			return cmdutil.UsageErrorf("%w", err)
 		}
-		o.apiURL = api
 	}
-	return nil
+
+	storage := config.StorageKeychain
+	if o.InsecureStorage {
+		storage = config.StorageFile
+	}
+	o.store, err = o.Factory.Store(storage)
+	return err
 }
 
 func (o *LoginOptions) oauthConfig() *oauth2.Config {
@@ -174,8 +209,8 @@ func (o *LoginOptions) portInUseError(err *loopback.PortInUseError) error {
 // loginRun runs the whole login: keychain check, loopback server, browser,
 // code exchange, /users/me, and saving the record.
 func loginRun(ctx context.Context, o *LoginOptions) error {
-	if err := o.Store.CheckWritable(o.Profile); err != nil {
-		return fmt.Errorf("could not use the keychain, so no login was started: %w", err)
+	if err := o.checkStorage(); err != nil {
+		return err
 	}
 
 	state := oauth2.GenerateVerifier()
@@ -204,6 +239,27 @@ func loginRun(ctx context.Context, o *LoginOptions) error {
 		return err
 	}
 	return o.finish(ctx, token)
+}
+
+// checkStorage makes sure the record can be saved before the user approves
+// anything in the browser, and warns about file storage.
+func (o *LoginOptions) checkStorage() error {
+	if o.InsecureStorage {
+		files, err := o.Factory.FileKeyring()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(o.IO.ErrOut, "warning: --insecure-storage keeps the token in %s instead of the keychain.\nAny program running as you can read that file, and it is not encrypted on disk.\n", files.Path(o.Profile))
+	}
+
+	err := o.store.CheckWritable(o.Profile)
+	if err != nil && o.InsecureStorage {
+		return fmt.Errorf("could not write the credentials file, so no login was started: %w", err)
+	}
+	if err != nil {
+		return fmt.Errorf("could not use the keychain, so no login was started: %w\nWhere no keychain can run (a container, a CI runner), pass --insecure-storage to keep the token in a file instead", err)
+	}
+	return nil
 }
 
 // startBrowser prints the authorization URL on stderr and opens it unless
@@ -270,8 +326,11 @@ func (o *LoginOptions) finish(ctx context.Context, token *oauth2.Token) error {
 		fillFromUser(record, user)
 	}
 
-	if err := o.Store.Save(o.Profile, record); err != nil {
-		return fmt.Errorf("could not save the token in the keychain, so the login is lost: %w", err)
+	if err := o.store.Save(o.Profile, record); err != nil {
+		return fmt.Errorf("could not save the token, so the login is lost: %w", err)
+	}
+	if err := o.saveSettings(ctx); err != nil {
+		return err
 	}
 
 	if userErr != nil {
@@ -282,6 +341,68 @@ func (o *LoginOptions) finish(ctx context.Context, token *oauth2.Token) error {
 	}
 	fmt.Fprintf(o.IO.ErrOut, "✓ Logged in to %s as %s <%s>\n", displayAccount(record), user.Name, user.Email)
 	return nil
+}
+
+// saveSettings remembers the profile's settings for later logins and
+// refreshes, and deletes a record the profile kept in the other storage
+// before, so that no stale token is left behind.
+func (o *LoginOptions) saveSettings(ctx context.Context) error {
+	storage := config.StorageKeychain
+	if o.InsecureStorage {
+		storage = config.StorageFile
+	}
+
+	var previous string
+	err := updateSettings(ctx, o.Factory, func(settings *config.File) {
+		previous = settings.Profile(o.Profile).Storage
+		settings.Profiles[o.Profile] = &config.Profile{
+			ClientID:    o.ClientID,
+			RedirectURI: o.RedirectURI,
+			Scope:       o.Scope,
+			OAuthURL:    o.oauthBaseURL,
+			APIURL:      o.apiURL,
+			Storage:     storage,
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("the token is saved, but the profile's settings are not: %w", err)
+	}
+
+	if previous == "" {
+		previous = config.StorageKeychain
+	}
+	if previous != storage {
+		if old, err := o.Factory.Store(previous); err == nil {
+			_ = old.Delete(o.Profile) // gone already, or unreachable: nothing more to do
+		}
+	}
+	return nil
+}
+
+// updateSettings applies change to the settings file under a lock, so that
+// two profiles saved at the same moment do not overwrite each other.
+func updateSettings(ctx context.Context, f *cmdutil.Factory, change func(*config.File)) error {
+	lockDir, err := f.LockDir()
+	if err != nil {
+		return err
+	}
+	// A profile name cannot start with ".", so this lock is no profile's.
+	unlock, err := session.LockProfile(ctx, lockDir, ".settings", 0)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+
+	dir, err := f.ConfigDir()
+	if err != nil {
+		return fmt.Errorf("could not find the configuration directory: %w", err)
+	}
+	settings, err := config.Load(dir)
+	if err != nil {
+		return err
+	}
+	change(settings)
+	return settings.Save(dir)
 }
 
 // newRecord builds the record for a new token, taking the account facts
@@ -322,9 +443,11 @@ func (o *LoginOptions) newRecord(token *oauth2.Token) (*credstore.Record, error)
 	}, nil
 }
 
-// fillFromUser completes the record with what /users/me returned when the
-// id_token lacked it.
+// fillFromUser adds the user's name and email to the record, and the user
+// ID and subdomain when the id_token lacked them.
 func fillFromUser(record *credstore.Record, user *pagerduty.User) {
+	record.UserName = user.Name
+	record.UserEmail = user.Email
 	if record.UserID == "" {
 		record.UserID = user.ID
 	}

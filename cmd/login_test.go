@@ -186,7 +186,7 @@ func TestLoginFlagBeatsEnvironment(t *testing.T) {
 
 func TestLoginKeychainUnavailable(t *testing.T) {
 	h := newHarness(t, pdtest.Config{})
-	h.keyring = credstoretest.Failing{Err: errors.New("The name org.freedesktop.secrets was not provided by any .service files")}
+	h.keyring = credstoretest.Failing{Err: errNoSecretService}
 
 	code, stdout, stderr := h.run("login")
 	if code != 1 {
@@ -340,6 +340,10 @@ func TestLoginAPIURLOverride(t *testing.T) {
 		t.Errorf("/users/me went to the wrong server: override %+v, issuer %+v", api.server.Stats(), h.server.Stats())
 	}
 }
+
+// errNoSecretService is the error go-keyring returns on a D-Bus session
+// without a Secret Service provider.
+var errNoSecretService = errors.New("The name org.freedesktop.secrets was not provided by any .service files")
 
 func assertPortFree(t *testing.T, redirect string) {
 	t.Helper()

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pdauth/pdauth/internal/cmdutil"
+	"github.com/pdauth/pdauth/internal/config"
 )
 
 const rootLong = `pdauth logs you in to PagerDuty from the terminal with OAuth 2.0 and PKCE,
@@ -17,6 +18,10 @@ keeps the token in the operating system's keychain, and hands it to scripts:
   pdauth login
   pdauth whoami
   curl -H "Authorization: Bearer $(pdauth token)" https://api.pagerduty.com/users/me
+
+Profiles keep several logins side by side (for example a US and an EU
+account): select one with --profile NAME or PDAUTH_PROFILE (default "default").
+In CI, PDAUTH_TOKEN replaces the stored login for token and whoami.
 
 Exit codes:
   0    success
@@ -44,10 +49,18 @@ func NewCmdRoot(f *cmdutil.Factory, version string) *cobra.Command {
 	})
 	root.SetVersionTemplate("pdauth {{.Version}}\n")
 
+	root.PersistentFlags().StringVar(&f.Profile, "profile", config.DefaultProfile, "profile to use, for several PagerDuty accounts (or $PDAUTH_PROFILE)")
+	_ = root.RegisterFlagCompletionFunc("profile", completeProfiles(f))
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		return resolveProfile(cmd, f)
+	}
+
 	root.AddCommand(
 		NewCmdLogin(f, nil),
 		NewCmdWhoami(f, nil),
 		NewCmdToken(f, nil),
+		NewCmdStatus(f, nil),
+		NewCmdLogout(f, nil),
 		NewCmdVersion(f, version),
 	)
 	return root
@@ -74,6 +87,38 @@ func Execute(ctx context.Context, f *cmdutil.Factory, version string, args []str
 		return cmdutil.ExitUsage
 	}
 	return cmdutil.ExitCode(err)
+}
+
+// resolveProfile sets f.Profile from --profile, then PDAUTH_PROFILE, then
+// the default, and validates it.
+func resolveProfile(cmd *cobra.Command, f *cmdutil.Factory) error {
+	if !cmd.Flags().Changed("profile") {
+		if env := f.Getenv("PDAUTH_PROFILE"); env != "" {
+			f.Profile = env
+		}
+	}
+	if err := config.ValidateProfile(f.Profile); err != nil {
+		return cmdutil.UsageErrorf("%w", err)
+	}
+	return nil
+}
+
+// profileSelected reports whether the user chose a profile explicitly, with
+// --profile or PDAUTH_PROFILE.
+func profileSelected(cmd *cobra.Command, f *cmdutil.Factory) bool {
+	return cmd.Flags().Changed("profile") || f.Getenv("PDAUTH_PROFILE") != ""
+}
+
+// completeProfiles completes --profile with the profiles in the settings
+// file.
+func completeProfiles(f *cmdutil.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		cfg, err := f.Config()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		return cfg.Names(), cobra.ShellCompDirectiveNoFileComp
+	}
 }
 
 // noArgs rejects positional arguments with a usage error.

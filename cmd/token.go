@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pdauth/pdauth/internal/cmdutil"
+	"github.com/pdauth/pdauth/internal/credstore"
 	"github.com/pdauth/pdauth/internal/iostreams"
 	"github.com/pdauth/pdauth/internal/session"
 )
@@ -15,17 +16,13 @@ import (
 // TokenOptions holds the token command's dependencies.
 type TokenOptions struct {
 	IO      *iostreams.IOStreams
-	Source  *session.Source
+	Factory *cmdutil.Factory
 	Profile string
 }
 
 // NewCmdToken returns the token command. runF replaces tokenRun in tests.
 func NewCmdToken(f *cmdutil.Factory, runF func(*TokenOptions) error) *cobra.Command {
-	opts := &TokenOptions{
-		IO:      f.IOStreams,
-		Source:  newSessionSource(f),
-		Profile: cmdutil.DefaultProfile,
-	}
+	opts := &TokenOptions{IO: f.IOStreams, Factory: f}
 
 	return &cobra.Command{
 		Use:   "token",
@@ -33,12 +30,15 @@ func NewCmdToken(f *cmdutil.Factory, runF func(*TokenOptions) error) *cobra.Comm
 		Long: `Print the access token and a newline on stdout, and nothing else.
 
 A token that expires within 5 minutes is first refreshed with the refresh
-token, and the new pair is saved in the keychain before it is printed.`,
+token, under a lock that concurrent pdauth processes share, and the new pair
+is saved before it is printed. When PDAUTH_TOKEN is set, its value is printed
+instead and nothing is read or written.`,
 		Example: `  curl -H "Authorization: Bearer $(pdauth token)" \
     -H "Accept: application/vnd.pagerduty+json;version=2" \
     https://api.pagerduty.com/users/me`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Profile = f.Profile
 			if runF != nil {
 				return runF(opts)
 			}
@@ -48,29 +48,40 @@ token, and the new pair is saved in the keychain before it is printed.`,
 }
 
 func tokenRun(ctx context.Context, o *TokenOptions) error {
-	record, err := o.Source.Token(ctx, o.Profile)
+	if token := o.Factory.Getenv("PDAUTH_TOKEN"); token != "" {
+		_, err := fmt.Fprintln(o.IO.Out, token)
+		return err
+	}
+
+	record, err := currentRecord(ctx, o.Factory, o.Profile)
 	if err != nil {
-		return sessionError(err)
+		return err
 	}
 	_, err = fmt.Fprintln(o.IO.Out, record.AccessToken)
 	return err
 }
 
-func newSessionSource(f *cmdutil.Factory) *session.Source {
-	return &session.Source{
-		Store:        f.Store(),
-		HTTPClient:   f.HTTPClient,
-		Now:          f.Now,
-		ClientSecret: f.Getenv("PDAUTH_CLIENT_SECRET"),
+// currentRecord returns the profile's record with a usable access token,
+// refreshing it when needed. Errors that a new login fixes exit with
+// cmdutil.ExitAuth.
+func currentRecord(ctx context.Context, f *cmdutil.Factory, profile string) (*credstore.Record, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
 	}
-}
+	store, err := f.Store(cfg.Profile(profile).Storage)
+	if err != nil {
+		return nil, err
+	}
+	source, err := f.Source(store)
+	if err != nil {
+		return nil, err
+	}
 
-// sessionError gives errors that a new login fixes the ExitAuth code and
-// the hint to run pdauth login.
-func sessionError(err error) error {
+	record, err := source.Token(ctx, profile)
 	var loginErr *session.LoginError
 	if errors.As(err, &loginErr) {
-		return cmdutil.AuthError(err)
+		return nil, cmdutil.AuthError(fmt.Errorf("profile %q: %w", profile, err), profile)
 	}
-	return err
+	return record, err
 }

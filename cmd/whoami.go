@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"text/tabwriter"
 
@@ -17,16 +16,13 @@ import (
 	"github.com/pdauth/pdauth/internal/iostreams"
 	"github.com/pdauth/pdauth/internal/pdapi"
 	"github.com/pdauth/pdauth/internal/pdoauth"
-	"github.com/pdauth/pdauth/internal/session"
 )
 
 // WhoamiOptions holds the whoami command's dependencies, then its flags.
 type WhoamiOptions struct {
-	IO         *iostreams.IOStreams
-	HTTPClient *http.Client
-	Source     *session.Source
-	Getenv     func(string) string
-	Profile    string
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+	Profile string
 
 	JSON bool
 }
@@ -47,24 +43,22 @@ type WhoamiOutput struct {
 
 // NewCmdWhoami returns the whoami command. runF replaces whoamiRun in tests.
 func NewCmdWhoami(f *cmdutil.Factory, runF func(*WhoamiOptions) error) *cobra.Command {
-	opts := &WhoamiOptions{
-		IO:         f.IOStreams,
-		HTTPClient: f.HTTPClient,
-		Source:     newSessionSource(f),
-		Getenv:     f.Getenv,
-		Profile:    cmdutil.DefaultProfile,
-	}
+	opts := &WhoamiOptions{IO: f.IOStreams, Factory: f}
 
 	cmd := &cobra.Command{
 		Use:   "whoami",
 		Short: "Show the logged-in PagerDuty user",
 		Long: `Show the logged-in user from PagerDuty's GET /users/me: name, email, role,
-user ID, account subdomain and API region. PDAUTH_API_URL, when set,
-replaces the REST API URL saved at login.`,
+user ID, account subdomain and API region.
+
+PDAUTH_API_URL, when set, replaces the REST API URL saved at login. When
+PDAUTH_TOKEN is set, whoami sends that token instead of the stored login, to
+PDAUTH_API_URL or else https://api.pagerduty.com.`,
 		Example: `  pdauth whoami
-  pdauth whoami --json | jq -r .email`,
+  pdauth whoami --profile eu --json | jq -r .email`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Profile = f.Profile
 			if runF != nil {
 				return runF(opts)
 			}
@@ -76,25 +70,27 @@ replaces the REST API URL saved at login.`,
 }
 
 func whoamiRun(ctx context.Context, o *WhoamiOptions) error {
-	apiURL := ""
-	if env := o.Getenv("PDAUTH_API_URL"); env != "" {
-		var err error
-		if apiURL, err = pdoauth.ParseServiceURL("PDAUTH_API_URL", env); err != nil {
-			return cmdutil.UsageErrorf("%w", err)
-		}
-	}
-
-	record, err := o.Source.Token(ctx, o.Profile)
+	override, err := apiURLOverride(o.Factory)
 	if err != nil {
-		return sessionError(err)
-	}
-	if apiURL == "" {
-		apiURL = record.APIURL
+		return err
 	}
 
-	user, err := pdapi.CurrentUser(ctx, pdapi.NewClient(o.HTTPClient, apiURL, record.AccessToken))
+	record, err := whoamiRecord(ctx, o.Factory, o.Profile)
+	if err != nil {
+		return err
+	}
+	apiURL := record.APIURL
+	if override != "" {
+		apiURL = override
+	}
+
+	client := pdapi.NewClient(o.Factory.HTTPClient, apiURL, record.AccessToken)
+	user, err := pdapi.CurrentUser(ctx, client)
 	if errors.Is(err, pdapi.ErrUnauthorized) {
-		return cmdutil.AuthError(err)
+		if o.Factory.Getenv("PDAUTH_TOKEN") != "" {
+			return cmdutil.AuthError(fmt.Errorf("PDAUTH_TOKEN: %w", err), o.Profile)
+		}
+		return cmdutil.AuthError(err, o.Profile)
 	}
 	if err != nil {
 		return err
@@ -102,14 +98,32 @@ func whoamiRun(ctx context.Context, o *WhoamiOptions) error {
 	return o.print(newWhoamiOutput(user, record, apiURL))
 }
 
+// apiURLOverride returns PDAUTH_API_URL, validated, or "" when it is unset.
+func apiURLOverride(f *cmdutil.Factory) (string, error) {
+	env := f.Getenv("PDAUTH_API_URL")
+	if env == "" {
+		return "", nil
+	}
+	apiURL, err := pdoauth.ParseServiceURL("PDAUTH_API_URL", env)
+	if err != nil {
+		return "", cmdutil.UsageErrorf("%w", err)
+	}
+	return apiURL, nil
+}
+
+// whoamiRecord returns the stored record, or one made from PDAUTH_TOKEN when
+// that is set, with the US REST API as its default API URL.
+func whoamiRecord(ctx context.Context, f *cmdutil.Factory, profile string) (*credstore.Record, error) {
+	if token := f.Getenv("PDAUTH_TOKEN"); token != "" {
+		return &credstore.Record{AccessToken: token, APIURL: pdoauth.APIURLUS}, nil
+	}
+	return currentRecord(ctx, f, profile)
+}
+
 func newWhoamiOutput(user *pagerduty.User, record *credstore.Record, apiURL string) WhoamiOutput {
 	subdomain := record.Subdomain
 	if subdomain == "" {
 		subdomain = pdapi.SubdomainFromHTMLURL(user.HTMLURL)
-	}
-	region := pdoauth.RegionName(apiURL)
-	if region != "US" && region != "EU" && record.Region != "" {
-		region = strings.ToUpper(record.Region)
 	}
 	return WhoamiOutput{
 		ID:               user.ID,
@@ -119,9 +133,19 @@ func newWhoamiOutput(user *pagerduty.User, record *credstore.Record, apiURL stri
 		TimeZone:         user.Timezone,
 		HTMLURL:          user.HTMLURL,
 		AccountSubdomain: subdomain,
-		Region:           region,
+		Region:           regionName(apiURL, record.Region),
 		APIURL:           apiURL,
 	}
+}
+
+// regionName returns "US" or "EU" for PagerDuty's REST URLs, else the
+// id_token's region claim in capitals, else the API host.
+func regionName(apiURL, claim string) string {
+	region := pdoauth.RegionName(apiURL)
+	if region != "US" && region != "EU" && claim != "" {
+		return strings.ToUpper(claim)
+	}
+	return region
 }
 
 func (o *WhoamiOptions) print(out WhoamiOutput) error {

@@ -33,9 +33,17 @@ func UsageErrorf(format string, args ...any) error {
 }
 
 // AuthError wraps err so that the process exits with ExitAuth, and appends
-// the command that fixes it.
-func AuthError(err error) error {
-	return &ExitError{Code: ExitAuth, Err: fmt.Errorf("%w\nrun: pdauth login", err)}
+// the login command for profile, which fixes it.
+func AuthError(err error, profile string) error {
+	return &ExitError{Code: ExitAuth, Err: fmt.Errorf("%w\nrun: %s", err, LoginCommand(profile))}
+}
+
+// LoginCommand returns the command that logs in to profile.
+func LoginCommand(profile string) string {
+	if profile == "" || profile == "default" {
+		return "pdauth login"
+	}
+	return "pdauth login --profile " + profile
 }
 
 // ExitCode returns the exit code for err: ExitOK for nil, the code of the

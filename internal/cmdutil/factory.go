@@ -1,17 +1,18 @@
 package cmdutil
 
 import (
+	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/pdauth/pdauth/internal/browser"
+	"github.com/pdauth/pdauth/internal/config"
 	"github.com/pdauth/pdauth/internal/credstore"
 	"github.com/pdauth/pdauth/internal/iostreams"
+	"github.com/pdauth/pdauth/internal/session"
 )
-
-// DefaultProfile is the keychain account used until profiles can be chosen.
-const DefaultProfile = "default"
 
 // HTTPTimeout bounds each request to the token endpoint and the REST API,
 // including reading the response.
@@ -28,11 +29,23 @@ type Factory struct {
 
 	// OpenBrowser opens a URL in the user's browser without waiting for it.
 	OpenBrowser func(url string) error
+
+	// ConfigDir returns pdauth's configuration directory (settings file and
+	// --insecure-storage credentials); CacheDir returns the directory of the
+	// lock files.
+	ConfigDir func() (string, error)
+	CacheDir  func() (string, error)
+
+	// Profile is the selected profile, set by the root command from
+	// --profile, PDAUTH_PROFILE or config.DefaultProfile before any
+	// subcommand runs.
+	Profile string
 }
 
 // New returns the Factory of a real run: the process's streams and
-// environment, the system keychain, and an HTTP client that keeps Go's
-// default transport, so HTTPS_PROXY, NO_PROXY and SSL_CERT_FILE apply.
+// environment, the system keychain, the user's configuration and cache
+// directories, and an HTTP client that keeps Go's default transport, so
+// HTTPS_PROXY, NO_PROXY and SSL_CERT_FILE apply.
 func New() *Factory {
 	streams := iostreams.System()
 	launcher := &browser.Launcher{Command: os.Getenv("BROWSER"), Stderr: streams.ErrOut}
@@ -43,10 +56,76 @@ func New() *Factory {
 		Getenv:      os.Getenv,
 		Now:         time.Now,
 		OpenBrowser: launcher.Open,
+		ConfigDir:   userDir(os.UserConfigDir),
+		CacheDir:    userDir(os.UserCacheDir),
+		Profile:     config.DefaultProfile,
 	}
 }
 
-// Store returns the credential store over the Factory's keychain.
-func (f *Factory) Store() *credstore.Store {
-	return &credstore.Store{Keyring: f.Keyring}
+// userDir returns a function that appends "pdauth" to the directory base
+// returns.
+func userDir(base func() (string, error)) func() (string, error) {
+	return func() (string, error) {
+		dir, err := base()
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(dir, "pdauth"), nil
+	}
+}
+
+// Config loads the settings file.
+func (f *Factory) Config() (*config.File, error) {
+	dir, err := f.ConfigDir()
+	if err != nil {
+		return nil, fmt.Errorf("could not find the configuration directory: %w", err)
+	}
+	return config.Load(dir)
+}
+
+// Store returns the credential store that the storage kind names:
+// config.StorageFile, or the keychain for anything else.
+func (f *Factory) Store(storage string) (*credstore.Store, error) {
+	if storage != config.StorageFile {
+		return &credstore.Store{Keyring: f.Keyring}, nil
+	}
+	keyring, err := f.FileKeyring()
+	if err != nil {
+		return nil, err
+	}
+	return &credstore.Store{Keyring: keyring}, nil
+}
+
+// FileKeyring returns the file store of --insecure-storage, in the
+// credentials folder of the configuration directory.
+func (f *Factory) FileKeyring() (credstore.FileKeyring, error) {
+	dir, err := f.ConfigDir()
+	if err != nil {
+		return credstore.FileKeyring{}, fmt.Errorf("could not find the configuration directory: %w", err)
+	}
+	return credstore.FileKeyring{Dir: filepath.Join(dir, "credentials")}, nil
+}
+
+// LockDir returns the directory of the per-profile lock files.
+func (f *Factory) LockDir() (string, error) {
+	dir, err := f.CacheDir()
+	if err != nil {
+		return "", fmt.Errorf("could not find the cache directory: %w", err)
+	}
+	return dir, nil
+}
+
+// Source returns the token source for a profile whose record is in store.
+func (f *Factory) Source(store *credstore.Store) (*session.Source, error) {
+	lockDir, err := f.LockDir()
+	if err != nil {
+		return nil, err
+	}
+	return &session.Source{
+		Store:        store,
+		HTTPClient:   f.HTTPClient,
+		Now:          f.Now,
+		ClientSecret: f.Getenv("PDAUTH_CLIENT_SECRET"),
+		LockDir:      lockDir,
+	}, nil
 }

@@ -31,6 +31,8 @@ type Record struct {
 	Subdomain string `json:"subdomain,omitempty"`
 	Region    string `json:"region,omitempty"`
 	UserID    string `json:"user_id,omitempty"`
+	UserName  string `json:"user_name,omitempty"`  // from /users/me at login, for status
+	UserEmail string `json:"user_email,omitempty"` // from /users/me at login, for status
 }
 
 // Encode returns the record as JSON, or an error when it is invalid or larger

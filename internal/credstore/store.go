@@ -102,6 +102,18 @@ func (s *Store) Save(profile string, r *Record) error {
 	return nil
 }
 
+// Delete removes the profile's record. It returns ErrNotFound when there is
+// none.
+func (s *Store) Delete(profile string) error {
+	err := s.call("delete from", func() (string, error) {
+		return "", s.Keyring.Delete(Service, profile)
+	})
+	if errors.Is(err, keyring.ErrNotFound) {
+		return ErrNotFound
+	}
+	return err
+}
+
 // CheckWritable writes, reads back and deletes a throwaway entry next to the
 // profile's record. Login calls it before opening the browser, so that a
 // keychain which cannot store the token fails the login before the user

@@ -35,29 +35,35 @@ type Source struct {
 	HTTPClient   *http.Client     // for the token endpoint
 	Now          func() time.Time // the clock
 	ClientSecret string           // sent on refresh when set (confidential apps)
+
+	LockDir     string        // directory of the per-profile lock files
+	LockTimeout time.Duration // zero means DefaultLockTimeout
 }
 
 // Token returns the profile's record with an access token valid for at
 // least RefreshBefore, or for as long as the server granted when that is
-// shorter. A refreshed record is saved before it is returned, because the
+// shorter. A fresh token costs one record read and no lock.
+//
+// A token that needs refreshing is refreshed under the profile's lock. After
+// taking it, Token reads the record again and uses it when another process
+// has refreshed meanwhile, so concurrent callers send one refresh request in
+// all. The refreshed record is saved before it is returned, because the
 // server has already invalidated the old refresh token.
 func (s *Source) Token(ctx context.Context, profile string) (*credstore.Record, error) {
-	record, err := s.Store.Load(profile)
-	if errors.Is(err, credstore.ErrNotFound) {
-		return nil, &LoginError{Err: errors.New("not logged in")}
+	record, err := s.load(profile)
+	if err != nil || !s.needsRefresh(record) {
+		return record, err
 	}
+
+	unlock, err := LockProfile(ctx, s.LockDir, profile, s.LockTimeout)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
 
-	if !record.ExpiresWithin(s.Now(), RefreshBefore) {
-		return record, nil
-	}
-	if record.RefreshToken == "" {
-		if record.ExpiresWithin(s.Now(), 0) {
-			return nil, &LoginError{Err: errors.New("the access token expired and there is no refresh token")}
-		}
-		return record, nil
+	record, err = s.load(profile)
+	if err != nil || !s.needsRefresh(record) {
+		return record, err
 	}
 
 	refreshed, err := s.refresh(ctx, record)
@@ -68,6 +74,26 @@ func (s *Source) Token(ctx context.Context, profile string) (*credstore.Record, 
 		return nil, fmt.Errorf("could not save the refreshed token: %w", err)
 	}
 	return refreshed, nil
+}
+
+// load reads the profile's record and rejects one whose token has expired
+// with no refresh token to renew it.
+func (s *Source) load(profile string) (*credstore.Record, error) {
+	record, err := s.Store.Load(profile)
+	if errors.Is(err, credstore.ErrNotFound) {
+		return nil, &LoginError{Err: errors.New("not logged in")}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if record.RefreshToken == "" && record.ExpiresWithin(s.Now(), 0) {
+		return nil, &LoginError{Err: errors.New("the access token expired and there is no refresh token")}
+	}
+	return record, nil
+}
+
+func (s *Source) needsRefresh(record *credstore.Record) bool {
+	return record.RefreshToken != "" && record.ExpiresWithin(s.Now(), RefreshBefore)
 }
 
 // refresh exchanges the record's refresh token for a new token pair and
