@@ -27,7 +27,10 @@ func realKeyring(t *testing.T) *credstore.Store {
 	if _, err := store.Load("default"); !errors.Is(err, credstore.ErrNotFound) {
 		t.Fatalf("the keychain already has a pdauth login or fails (%v); run the tests under scripts/with-keyring.sh", err)
 	}
-	t.Cleanup(func() { _ = keyring.Delete(credstore.Service, "default") })
+	t.Cleanup(func() {
+		_ = keyring.Delete(credstore.Service, "default")
+		_ = os.RemoveAll(xdgHome)
+	})
 	return store
 }
 

@@ -22,6 +22,10 @@ import (
 // binDir holds the pdauth and pdtestserver binaries built by TestMain.
 var binDir string
 
+// xdgHome is the base of the XDG_CONFIG_HOME and XDG_CACHE_HOME that pdauth
+// gets, so that the tests never touch the developer's own settings.
+var xdgHome string
+
 func TestMain(m *testing.M) {
 	os.Exit(runMain(m))
 }
@@ -34,6 +38,7 @@ func runMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	binDir = dir
+	xdgHome = filepath.Join(dir, "xdg")
 
 	for name, pkg := range map[string]string{
 		"pdauth":       "github.com/pdauth/pdauth",
@@ -79,9 +84,13 @@ func pdauth(t *testing.T, env []string, args ...string) result {
 }
 
 // baseEnv passes on only what the keychain and the tools need, so that a
-// developer's own PDAUTH_ or BROWSER settings cannot leak into a test.
+// developer's own PDAUTH_ or BROWSER settings cannot leak into a test, and
+// points pdauth's settings and lock files at xdgHome.
 func baseEnv() []string {
-	var env []string
+	env := []string{
+		"XDG_CONFIG_HOME=" + filepath.Join(xdgHome, "config"),
+		"XDG_CACHE_HOME=" + filepath.Join(xdgHome, "cache"),
+	}
 	for _, key := range []string{"PATH", "HOME", "TMPDIR", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"} {
 		if v, ok := os.LookupEnv(key); ok {
 			env = append(env, key+"="+v)
