@@ -20,12 +20,14 @@ const chromiumFlags = `--headless --no-sandbox --disable-gpu --disable-quic --no
 // writeChromiumLauncher writes the script pdauth runs as BROWSER. It loads
 // the URL in a fresh profile, saves the DOM of the page it ends on (the
 // callback page) and writes Chromium's exit status last, as the sign that
-// it has finished.
+// it has finished. The script sends its own output to files, so that it
+// does not keep pdauth's stderr pipe open, and stops Chromium after 90 s.
 func writeChromiumLauncher(t *testing.T, chromium, outDir string) string {
 	t.Helper()
 	script := `#!/bin/sh
+exec >"` + outDir + `/launcher.log" 2>&1 </dev/null
 profile=$(mktemp -d)
-"` + chromium + `" ` + chromiumFlags + ` --user-data-dir="$profile" --dump-dom "$1" >"` + outDir + `/dom.html" 2>"` + outDir + `/chromium.log"
+timeout 90 "` + chromium + `" ` + chromiumFlags + ` --user-data-dir="$profile" --dump-dom "$1" >"` + outDir + `/dom.html" 2>"` + outDir + `/chromium.log"
 status=$?
 rm -rf "$profile"
 echo "$status" >"` + outDir + `/status.tmp" && mv "` + outDir + `/status.tmp" "` + outDir + `/status"

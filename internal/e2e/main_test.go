@@ -72,6 +72,9 @@ func pdauth(t *testing.T, env []string, args ...string) result {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
+	// A browser that pdauth started may keep the stderr pipe open after
+	// pdauth exits; stop waiting for it then.
+	cmd.WaitDelay = 5 * time.Second
 	err := cmd.Run()
 
 	code := 0
