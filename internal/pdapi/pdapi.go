@@ -17,11 +17,19 @@ import (
 var ErrUnauthorized = errors.New("PagerDuty rejected the access token (401 Unauthorized)")
 
 // NewClient returns a go-pagerduty client that sends token as an OAuth
-// bearer token to apiURL. In go-pagerduty v1.8.0, NewOAuthClient drops its
-// options, so the endpoint is set through NewClient instead.
+// bearer token to apiURL through httpClient. GET requests answered with 429
+// or a 5xx status are retried, since go-pagerduty v1.8.0 does not retry. In
+// that version NewOAuthClient drops its options, so the endpoint is set
+// through NewClient instead.
 func NewClient(httpClient *http.Client, apiURL, token string) *pagerduty.Client {
 	client := pagerduty.NewClient(token, pagerduty.WithOAuth(), pagerduty.WithAPIEndpoint(apiURL))
-	client.HTTPClient = httpClient
+	next := httpClient.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	retrying := *httpClient
+	retrying.Transport = &retryTransport{next: next, sleep: sleep}
+	client.HTTPClient = &retrying
 	return client
 }
 
@@ -34,8 +42,15 @@ func CurrentUser(ctx context.Context, client *pagerduty.Client) (*pagerduty.User
 	}
 
 	var apiErr pagerduty.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized {
-		return nil, ErrUnauthorized
+	if errors.As(err, &apiErr) {
+		switch {
+		case apiErr.StatusCode == http.StatusUnauthorized:
+			return nil, ErrUnauthorized
+		case apiErr.RateLimited():
+			return nil, errors.New("could not get the current user: PagerDuty is still rate limiting requests (429) after retrying; try again in a minute")
+		case apiErr.StatusCode >= 500:
+			return nil, fmt.Errorf("could not get the current user: PagerDuty still failed after retrying: %w", err)
+		}
 	}
 	return nil, fmt.Errorf("could not get the current user: %w", err)
 }
