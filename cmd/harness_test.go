@@ -30,6 +30,9 @@ type harness struct {
 	configDir string // the user configuration directory pdauth sees
 	cacheDir  string
 
+	stdin         io.Reader // pdauth's stdin; nil means empty
+	stdinTerminal bool      // whether pdauth takes stdin for a terminal
+
 	now         func() time.Time // the clock pdauth sees; nil means time.Now
 	httpTimeout time.Duration    // pdauth's HTTP client timeout; zero means 5s
 
@@ -91,6 +94,10 @@ func (h *harness) runContext(ctx context.Context, args ...string) (code int, std
 	env := maps.Clone(h.env) // runs may overlap, and tests change h.env between runs
 
 	streams, out, errOut := iostreams.Test()
+	if h.stdin != nil {
+		streams.In = h.stdin
+	}
+	streams.StdinIsTerminal = h.stdinTerminal
 	f := &cmdutil.Factory{
 		IOStreams:   streams,
 		HTTPClient:  &http.Client{Timeout: timeout},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/pdauth/pdauth/internal/pdapi"
 	"github.com/pdauth/pdauth/internal/pdoauth"
 	"github.com/pdauth/pdauth/internal/session"
+	"github.com/pdauth/pdauth/internal/waitui"
 )
 
 // DefaultRedirectURI is the redirect URI PagerDuty's sample apps register.
@@ -215,7 +217,11 @@ func loginRun(ctx context.Context, o *LoginOptions) error {
 
 	state := oauth2.GenerateVerifier()
 	verifier := oauth2.GenerateVerifier()
-	server, err := loopback.Listen(loopback.Config{RedirectURI: o.redirect, State: state})
+	serverConfig := loopback.Config{RedirectURI: o.redirect, State: state}
+	if o.Factory.Debug {
+		serverConfig.Log = o.IO.ErrOut
+	}
+	server, err := loopback.Listen(serverConfig)
 	var portErr *loopback.PortInUseError
 	if errors.As(err, &portErr) {
 		return o.portInUseError(portErr)
@@ -274,24 +280,79 @@ func (o *LoginOptions) startBrowser(authURL string) {
 			fmt.Fprintf(errOut, "warning: %v\nOpen the URL above yourself.\n", err)
 		}
 	}
-	fmt.Fprintf(errOut, "Waiting up to %s for the browser to return to %s (Ctrl-C to cancel)...\n", o.Timeout, o.RedirectURI)
+	o.printRemoteHints()
 }
 
+// printRemoteHints explains what to do when the browser cannot reach this
+// machine's loopback address: paste the address it ends on (when stdin is a
+// terminal), or, over SSH, forward the port.
+func (o *LoginOptions) printRemoteHints() {
+	errOut := o.IO.ErrOut
+	overSSH := o.Getenv("SSH_CONNECTION") != "" || o.Getenv("SSH_TTY") != ""
+	if !overSSH && !o.IO.StdinIsTerminal {
+		return
+	}
+
+	fmt.Fprintln(errOut, "If the browser runs on another machine, the page it ends on will not load:")
+	if o.IO.StdinIsTerminal {
+		fmt.Fprintf(errOut, "  - copy that page's address (it starts with %s?) and paste it here, then press Enter\n", o.RedirectURI)
+	}
+	if overSSH {
+		port := o.redirect.Port()
+		if port == "" {
+			port = "80"
+		}
+		host, err := os.Hostname()
+		if err != nil || host == "" {
+			host = "THIS-HOST"
+		}
+		fmt.Fprintf(errOut, "  - or forward the port before logging in again: ssh -L %s:%s:%s %s\n", port, o.redirect.Hostname(), port, host)
+	}
+	fmt.Fprintln(errOut)
+}
+
+// waitForCode waits for the authorization response from the loopback
+// server or, when stdin is a terminal, from an address pasted there. On a
+// terminal without that prompt, a spinner shows that pdauth is waiting.
 func (o *LoginOptions) waitForCode(ctx context.Context, server *loopback.Server) (string, error) {
 	waitCtx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 
+	out := waitui.NewWriter(o.IO.ErrOut)
+	defer out.Close()
+	message := fmt.Sprintf("Waiting up to %s for approval in the browser (Ctrl-C to cancel)...", o.Timeout)
+	switch {
+	case o.IO.StdinIsTerminal:
+		fmt.Fprintln(out, message)
+		go waitui.ReadPasted(o.IO.In, out, func(line string) error {
+			query, err := loopback.ParsePastedURL(line, o.redirect)
+			if err == nil {
+				err = server.Submit(query)
+			}
+			return err
+		})
+	case o.IO.StderrIsTerminal && o.Getenv("TERM") != "dumb":
+		stop := waitui.Spinner(out, message)
+		defer stop()
+	default:
+		fmt.Fprintln(out, message)
+	}
+
 	code, err := server.Wait(waitCtx)
+	return code, o.waitError(ctx, err)
+}
+
+func (o *LoginOptions) waitError(ctx context.Context, err error) error {
 	var authErr *loopback.AuthorizationError
 	switch {
 	case err == nil:
-		return code, nil
+		return nil
 	case errors.As(err, &authErr):
-		return "", fmt.Errorf("the login was not approved: %w", err)
+		return fmt.Errorf("the login was not approved: %w", err)
 	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
-		return "", fmt.Errorf("timed out after %s waiting for the browser to return to %s\nRun pdauth login again, with --timeout to wait longer", o.Timeout, o.RedirectURI)
+		return fmt.Errorf("timed out after %s waiting for the browser to return to %s\nRun pdauth login again, with --timeout to wait longer", o.Timeout, o.RedirectURI)
 	default:
-		return "", err
+		return err
 	}
 }
 

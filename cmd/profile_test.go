@@ -14,7 +14,7 @@ import (
 func TestTwoProfilesSideBySide(t *testing.T) {
 	us := newHarness(t, pdtest.Config{Region: "us", Subdomain: "acme-us", User: pdtest.User{Email: "us@example.com"}})
 	eu := newHarness(t, pdtest.Config{Region: "eu", Subdomain: "acme-eu", User: pdtest.User{Email: "eu@example.com"}})
-	h := us // one machine: us's keychain and directories, logging in to both servers
+	h := us                           // one machine: us's keychain and directories, logging in to both servers
 	h.env["PDAUTH_REDIRECT_URI"] = "" // each login names its server's redirect URI
 
 	login := func(profile string, server *harness) {

@@ -4,12 +4,14 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pdauth/pdauth/internal/cmdutil"
 	"github.com/pdauth/pdauth/internal/config"
+	"github.com/pdauth/pdauth/internal/debuglog"
 )
 
 const rootLong = `pdauth logs you in to PagerDuty from the terminal with OAuth 2.0 and PKCE,
@@ -51,7 +53,9 @@ func NewCmdRoot(f *cmdutil.Factory, version string) *cobra.Command {
 
 	root.PersistentFlags().StringVar(&f.Profile, "profile", config.DefaultProfile, "profile to use, for several PagerDuty accounts (or $PDAUTH_PROFILE)")
 	_ = root.RegisterFlagCompletionFunc("profile", completeProfiles(f))
+	root.PersistentFlags().BoolVar(&f.Debug, "debug", false, "trace HTTP requests on stderr, with secrets replaced (or PDAUTH_DEBUG=1)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		startDebug(f)
 		return resolveProfile(cmd, f)
 	}
 
@@ -87,6 +91,25 @@ func Execute(ctx context.Context, f *cmdutil.Factory, version string, args []str
 		return cmdutil.ExitUsage
 	}
 	return cmdutil.ExitCode(err)
+}
+
+// startDebug turns on the --debug trace when the flag or PDAUTH_DEBUG asks
+// for it: a warning line first, then every HTTP request and response of the
+// shared HTTP client on stderr.
+func startDebug(f *cmdutil.Factory) {
+	if env := f.Getenv("PDAUTH_DEBUG"); env != "" && env != "0" && env != "false" {
+		f.Debug = true
+	}
+	if !f.Debug {
+		return
+	}
+
+	fmt.Fprintln(f.IOStreams.ErrOut, debuglog.Header)
+	next := f.HTTPClient.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	f.HTTPClient.Transport = &debuglog.Transport{Next: next, Out: f.IOStreams.ErrOut}
 }
 
 // resolveProfile sets f.Profile from --profile, then PDAUTH_PROFILE, then

@@ -36,6 +36,9 @@ type Factory struct {
 	ConfigDir func() (string, error)
 	CacheDir  func() (string, error)
 
+	// Debug turns on the --debug trace on stderr.
+	Debug bool
+
 	// Profile is the selected profile, set by the root command from
 	// --profile, PDAUTH_PROFILE or config.DefaultProfile before any
 	// subcommand runs.

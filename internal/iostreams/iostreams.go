@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"io"
 	"os"
+
+	"golang.org/x/term"
 )
 
 // IOStreams contains a command's input and output streams. Out carries only
@@ -15,15 +17,29 @@ type IOStreams struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
+
+	// StdinIsTerminal and StderrIsTerminal report whether those streams are
+	// a terminal. Commands prompt or draw a spinner
+	// only then.
+	StdinIsTerminal  bool
+	StderrIsTerminal bool
 }
 
 // System returns the process's own standard streams.
 func System() *IOStreams {
 	return &IOStreams{
-		In:     os.Stdin,
-		Out:    os.Stdout,
-		ErrOut: os.Stderr,
+		In:               os.Stdin,
+		Out:              os.Stdout,
+		ErrOut:           os.Stderr,
+		StdinIsTerminal:  isTerminal(os.Stdin),
+		StderrIsTerminal: isTerminal(os.Stderr),
 	}
+}
+
+// isTerminal reports whether f is a terminal. Unlike a check for a
+// character device, it is false for /dev/null.
+func isTerminal(f *os.File) bool {
+	return term.IsTerminal(int(f.Fd()))
 }
 
 // Test returns streams backed by buffers: an empty stdin, and the buffers

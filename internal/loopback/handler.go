@@ -1,8 +1,12 @@
 package loopback
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
+
+	"github.com/pdauth/pdauth/internal/debuglog"
 )
 
 // AuthorizationError is an error response from the authorization server
@@ -135,4 +139,31 @@ func writePage(w http.ResponseWriter, status int, kind pageKind, message string)
 	// An error here is a failed write to the browser, and the status line
 	// is already sent, so there is nothing left to report it to.
 	_ = pageTemplate().Execute(w, pageData{Title: pageTitle(kind), Message: message})
+}
+
+// statusRecorder remembers the status a handler writes.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *statusRecorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// logRequests wraps next so that each request is logged to out after it is
+// served.
+func logRequests(next http.Handler, out io.Writer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		fmt.Fprintf(out, "debug: callback server: %s %s (Host %s) -> %d\n", r.Method, debuglog.URL(r.URL), printable(r.Host), rec.status)
+	})
 }

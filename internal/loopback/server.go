@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -29,6 +30,10 @@ type Config struct {
 	// A callback whose state differs gets a 400 page and does not end the
 	// wait.
 	State string
+
+	// Log, when set, receives one line per request with its status, with
+	// the code and state replaced by a marker. It is set for --debug.
+	Log io.Writer
 }
 
 // Server is the loopback HTTP server that receives one authorization
@@ -65,8 +70,12 @@ func (e *PortInUseError) Unwrap() error { return e.Err }
 // 127.0.0.1 and ::1; a machine without IPv6 is served on 127.0.0.1 alone.
 func Listen(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, result: make(chan callbackResult, 1)}
+	var handler http.Handler = s
+	if cfg.Log != nil {
+		handler = logRequests(s, cfg.Log)
+	}
 	s.http = &http.Server{
-		Handler:           s,
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		MaxHeaderBytes:    32 << 10,
 	}
