@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -14,33 +17,83 @@ import (
 )
 
 // launchWait is how long Open waits for the default opener (xdg-open, open,
-// rundll32) to fail before it assumes the browser started.
-const launchWait = 3 * time.Second
+// rundll32) to fail before it assumes the browser started and stops
+// waiting; the opener goes on running.
+const launchWait = time.Second
 
 // Launcher opens URLs. Its zero value is not usable: set Stderr.
 type Launcher struct {
-	// Command is the value of the BROWSER variable: a command, with
-	// arguments separated by spaces, run with the URL appended, or with the
-	// URL in place of a "%s" argument. Empty means the platform's default
-	// opener through github.com/pkg/browser.
+	// Command is the value of the BROWSER variable: a list of commands
+	// separated by the path list separator (":" on Unix, ";" on Windows),
+	// tried in order until one starts. Each is a program with arguments
+	// separated by spaces, run with the URL appended, or with the URL in
+	// place of a "%s" argument. Empty means the platform's default opener.
 	Command string
 
 	// Stderr receives the browser's stdout and stderr, so that nothing it
 	// prints mixes with the data pdauth writes to stdout.
 	Stderr io.Writer
+
+	// IsWSL reports whether pdauth runs in the Windows Subsystem for Linux,
+	// where the Windows browser is opened instead. Nil means detectWSL.
+	IsWSL func() bool
 }
 
+// wslOpeners open a URL in the Windows browser from WSL: wslview from the
+// wslu package when installed, else Windows's URL handler, which WSL's
+// interoperability makes callable by name.
+var wslOpeners = []string{"wslview", "rundll32.exe url.dll,FileProtocolHandler"}
+
 // Open starts the browser on url and returns without waiting for it to
-// exit. An error means the browser could not be started.
+// exit. An error means no browser could be started.
 func (l *Launcher) Open(url string) error {
 	if strings.TrimSpace(l.Command) != "" {
-		return l.startCommand(url)
+		return l.startFirst(filepath.SplitList(l.Command), url, "BROWSER")
+	}
+	isWSL := l.IsWSL
+	if isWSL == nil {
+		isWSL = detectWSL
+	}
+	if isWSL() {
+		return l.startFirst(wslOpeners, url, "WSL")
 	}
 	return l.openDefault(url)
 }
 
-func (l *Launcher) startCommand(url string) error {
-	args := strings.Fields(l.Command)
+// startFirst starts the first of commands that can be started.
+func (l *Launcher) startFirst(commands []string, url, source string) error {
+	var errs []error
+	for _, command := range commands {
+		if strings.TrimSpace(command) == "" {
+			continue
+		}
+		err := l.startCommand(command, url)
+		if err == nil {
+			return nil
+		}
+		errs = append(errs, err)
+	}
+	if len(errs) == 0 {
+		return fmt.Errorf("no browser command in %s", source)
+	}
+	return fmt.Errorf("could not start a browser from %s: %w", source, errors.Join(errs...))
+}
+
+// detectWSL reports whether the Linux kernel is WSL's, which names
+// Microsoft in its release string.
+func detectWSL() bool {
+	if runtime.GOOS != "linux" {
+		return false
+	}
+	if os.Getenv("WSL_DISTRO_NAME") != "" {
+		return true
+	}
+	release, err := os.ReadFile("/proc/sys/kernel/osrelease")
+	return err == nil && strings.Contains(strings.ToLower(string(release)), "microsoft")
+}
+
+func (l *Launcher) startCommand(command, url string) error {
+	args := strings.Fields(command)
 	substituted := false
 	for i, arg := range args {
 		if arg == "%s" {
@@ -56,7 +109,7 @@ func (l *Launcher) startCommand(url string) error {
 	cmd.Stdout = l.Stderr
 	cmd.Stderr = l.Stderr
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("could not start the browser command %q from BROWSER: %w", args[0], err)
+		return fmt.Errorf("could not start %q: %w", args[0], err)
 	}
 	go func() { _ = cmd.Wait() }() // reap the process whenever it exits
 	return nil

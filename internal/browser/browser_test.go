@@ -100,3 +100,35 @@ func TestBrowserCommandMissing(t *testing.T) {
 		t.Fatalf("Open() error = %v, want one naming BROWSER", err)
 	}
 }
+
+func TestBrowserListTriedInOrder(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such-browser")
+	second := writeScript(t, `echo second "$1"`)
+	third := writeScript(t, `echo third "$1"`)
+	var stderr syncBuffer
+	l := &Launcher{Command: missing + ":" + second + ":" + third, Stderr: &stderr}
+
+	if err := l.Open("http://localhost:5000/"); err != nil {
+		t.Fatalf("Open() error = %v", err)
+	}
+	if got := strings.TrimSpace(waitFor(t, stderr.String)); got != "second http://localhost:5000/" {
+		t.Errorf("browser output = %q, want the second command's", got)
+	}
+}
+
+func TestBrowserOnWSL(t *testing.T) {
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "wslview"), []byte("#!/bin/sh\necho wslview \"$1\"\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	var stderr syncBuffer
+	l := &Launcher{Stderr: &stderr, IsWSL: func() bool { return true }}
+
+	if err := l.Open("http://localhost:5000/"); err != nil {
+		t.Fatalf("Open() error = %v", err)
+	}
+	if got := strings.TrimSpace(waitFor(t, stderr.String)); got != "wslview http://localhost:5000/" {
+		t.Errorf("opener output = %q, want wslview's", got)
+	}
+}
