@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -16,10 +17,10 @@ import (
 	"github.com/pdauth/pdauth/internal/session"
 )
 
-// faultyIdentity puts a proxy in front of h's test server, so that refresh
+// faultyIdentity puts a proxy in front of h's test server, so that token
 // requests can be made to fail while everything else passes through. It
 // points pdauth's login at the proxy and returns a function that sets the
-// fault for POST /oauth/token with grant_type=refresh_token.
+// fault for every POST /oauth/token.
 func faultyIdentity(t *testing.T, h *harness) (setFault func(http.HandlerFunc)) {
 	t.Helper()
 	target, _ := url.Parse(h.server.URL())
@@ -74,6 +75,9 @@ func TestRefreshFailuresKeepRecord(t *testing.T) {
 		{
 			name: "slow past the client timeout",
 			fault: func(w http.ResponseWriter, r *http.Request) {
+				// Reading the body lets the server notice when the client
+				// gives up, which ends the request's context.
+				_, _ = io.Copy(io.Discard, r.Body)
 				select {
 				case <-r.Context().Done():
 				case <-time.After(5 * time.Second):
