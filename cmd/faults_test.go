@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -238,4 +239,76 @@ func proxyForm(w http.ResponseWriter, r *http.Request, target *url.URL) {
 	buf := make([]byte, 32<<10)
 	n, _ := resp.Body.Read(buf)
 	_, _ = w.Write(buf[:n])
+}
+
+func TestWhoamiAPIFaults(t *testing.T) {
+	tests := []struct {
+		name         string
+		status       int
+		body         string
+		headers      map[string]string
+		wantCode     int
+		wantErr      string
+		wantRequests int
+	}{
+		{
+			name: "429 three times", status: 429, headers: map[string]string{"ratelimit-reset": "0"},
+			body:     `{"error":{"message":"Rate Limit Exceeded","code":2020}}`,
+			wantCode: 1, wantErr: "still rate limiting requests (429)", wantRequests: 3,
+		},
+		{
+			name: "503 three times", status: 503, headers: map[string]string{"Retry-After": "0"},
+			body:     `{"error":{"message":"Service Unavailable","code":2001}}`,
+			wantCode: 1, wantErr: "still failed after retrying", wantRequests: 3,
+		},
+		{
+			name: "401", status: 401,
+			body:     `{"error":{"message":"Unauthorized","code":2006}}`,
+			wantCode: 4, wantErr: "run: pdauth login", wantRequests: 1,
+		},
+		{
+			name: "400 with a string error", status: 400,
+			body:     `{"error":"Cannot call /users/me with an account-level token"}`,
+			wantCode: 1, wantErr: "400", wantRequests: 1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, pdtest.Config{})
+			h.login()
+			before, _ := h.keyring.Get(credstore.Service, "default")
+
+			var mu sync.Mutex
+			requests := 0
+			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				requests++
+				mu.Unlock()
+				for k, v := range tt.headers {
+					w.Header().Set(k, v)
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tt.status)
+				_, _ = io.WriteString(w, tt.body)
+			}))
+			defer api.Close()
+			h.env["PDAUTH_API_URL"] = api.URL
+
+			code, stdout, stderr := h.run("whoami")
+			if code != tt.wantCode || !strings.Contains(stderr, tt.wantErr) {
+				t.Errorf("exit code = %d, want %d with %q; stderr:\n%s", code, tt.wantCode, tt.wantErr, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout = %q, want nothing", stdout)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if requests != tt.wantRequests {
+				t.Errorf("/users/me requests = %d, want %d", requests, tt.wantRequests)
+			}
+			if after, _ := h.keyring.Get(credstore.Service, "default"); after != before {
+				t.Error("the stored record changed")
+			}
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -117,10 +118,11 @@ func (s *Store) Delete(profile string) error {
 // CheckWritable writes, reads back and deletes a throwaway entry next to the
 // profile's record. Login calls it before opening the browser, so that a
 // keychain which cannot store the token fails the login before the user
-// approves anything.
+// approves anything. The entry is MaxRecordSize bytes long, so a keychain
+// that rejects or truncates a record of that size fails here too.
 func (s *Store) CheckWritable(profile string) error {
 	account := profile + ".check"
-	const probe = "pdauth keychain check"
+	probe := strings.Repeat("pdauth keychain check ", MaxRecordSize/22+1)[:MaxRecordSize]
 
 	if err := s.set(account, probe); err != nil {
 		return err
@@ -131,7 +133,7 @@ func (s *Store) CheckWritable(profile string) error {
 		return err
 	}
 	if got != probe {
-		return errors.New("the keychain returned a different value than the one just written")
+		return fmt.Errorf("the keychain returned a different value than the %d bytes just written", len(probe))
 	}
 
 	return s.call("delete from", func() (string, error) {

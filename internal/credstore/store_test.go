@@ -159,3 +159,11 @@ func TestExpiresWithin(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckWritableDetectsTruncation(t *testing.T) {
+	store := &Store{Keyring: truncatingKeyring{credstoretest.NewMemory()}}
+	err := store.CheckWritable("default")
+	if err == nil || !strings.Contains(err.Error(), "different value than the 2000 bytes") {
+		t.Fatalf("CheckWritable() error = %v, want a read-back mismatch", err)
+	}
+}

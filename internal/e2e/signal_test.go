@@ -1,0 +1,89 @@
+package e2e
+
+import (
+	"bytes"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pdauth/pdauth/internal/pdtest"
+)
+
+// TestLoginInterruptFreesPort sends SIGINT to a login that waits for the
+// browser. pdauth must exit 130, write nothing, and leave the port free for
+// the next login at once.
+func TestLoginInterruptFreesPort(t *testing.T) {
+	store := realKeyring(t)
+	_, env := startServer(t, pdtest.Config{})
+	env = append(env, "BROWSER=true") // a browser that never comes back
+
+	cmd := exec.Command(filepath.Join(binDir, "pdauth"), "login")
+	cmd.Env = append(baseEnv(), env...)
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(stderr.String(), "Waiting up to") {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("login did not start waiting; stderr:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+
+	exitErr, ok := err.(*exec.ExitError)
+	if !ok || exitErr.ExitCode() != 130 {
+		t.Errorf("login after SIGINT: %v, want exit code 130; stderr:\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("stderr does not say it was interrupted:\n%s", stderr.String())
+	}
+	if _, err := store.Load("default"); err == nil {
+		t.Error("an interrupted login saved a record")
+	}
+
+	redirect := ""
+	for _, kv := range env {
+		if v, found := strings.CutPrefix(kv, "PDAUTH_REDIRECT_URI="); found {
+			redirect = v
+		}
+	}
+	u, _ := url.Parse(redirect)
+	l, err := net.Listen("tcp", "127.0.0.1:"+u.Port())
+	if err != nil {
+		t.Fatalf("port %s not free right after the interrupted login: %v", u.Port(), err)
+	}
+	l.Close()
+}
+
+// lockedBuffer is a bytes.Buffer that a process's output copier and the
+// test may use at once.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
