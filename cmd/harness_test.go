@@ -27,13 +27,13 @@ type harness struct {
 	redirect string
 	env      map[string]string
 
-	configDir string // the user configuration directory pdauth sees
+	configDir string // the user configuration directory pdauth uses
 	cacheDir  string
 
 	stdin         io.Reader // pdauth's stdin; nil means empty
 	stdinTerminal bool      // whether pdauth takes stdin for a terminal
 
-	now         func() time.Time // the clock pdauth sees; nil means time.Now
+	now         func() time.Time // the clock pdauth uses; nil means time.Now
 	httpTimeout time.Duration    // pdauth's HTTP client timeout; zero means 5s
 
 	// browse replaces the test browser; nil means follow the redirects.

@@ -93,9 +93,9 @@ func Execute(ctx context.Context, f *cmdutil.Factory, version string, args []str
 	return cmdutil.ExitCode(err)
 }
 
-// startDebug turns on the --debug trace when the flag or PDAUTH_DEBUG asks
-// for it: a warning line first, then every HTTP request and response of the
-// shared HTTP client on stderr.
+// startDebug turns on the --debug trace when the flag or PDAUTH_DEBUG
+// requests it. The trace is a warning line first, then every HTTP request and
+// response of the shared HTTP client, on stderr.
 func startDebug(f *cmdutil.Factory) {
 	if env := f.Getenv("PDAUTH_DEBUG"); env != "" && env != "0" && env != "false" {
 		f.Debug = true

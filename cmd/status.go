@@ -37,7 +37,7 @@ type ProfileStatus struct {
 	Active           bool       `json:"active"`            // the profile that other commands use now
 	LoggedIn         bool       `json:"logged_in"`         // a record is stored
 	Usable           bool       `json:"usable"`            // token and whoami can work without a new login
-	Storage          string     `json:"storage"`           // where the secret lives: "keychain" or "file"
+	Storage          string     `json:"storage"`           // storage of the secret: "keychain" or "file"
 	TokenFromEnv     bool       `json:"token_from_env"`    // PDAUTH_TOKEN is set and replaces the stored login
 	AccountSubdomain string     `json:"account_subdomain"` // empty when unknown
 	Region           string     `json:"region"`            // "US", "EU", or the region claim or API host for other servers
@@ -49,7 +49,7 @@ type ProfileStatus struct {
 	ExpiresAt        *time.Time `json:"expires_at"`         // null when the token has no expiry
 	ExpiresInSeconds *int64     `json:"expires_in_seconds"` // negative once expired; null without expiry
 	Refreshable      bool       `json:"refreshable"`        // a refresh token is stored
-	Error            string     `json:"error,omitempty"`    // why the record could not be read
+	Error            string     `json:"error,omitempty"`    // reason the record could not be read
 	Check            *Check     `json:"check,omitempty"`    // only with --check
 }
 

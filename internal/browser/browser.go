@@ -17,8 +17,8 @@ import (
 )
 
 // launchWait is how long Open waits for the default opener (xdg-open, open,
-// rundll32) to fail before it assumes the browser started and stops
-// waiting; the opener goes on running.
+// rundll32) to fail. After that, Open assumes the browser started and
+// returns while the opener goes on running.
 const launchWait = time.Second
 
 // Launcher opens URLs. Its zero value is not usable: set Stderr.

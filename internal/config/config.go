@@ -41,9 +41,9 @@ func ValidateProfile(name string) error {
 	return nil
 }
 
-// Profile is what pdauth remembers about one profile outside the keychain:
-// the settings used at login, so that later logins and refreshes need no
-// flags, and where the record is stored.
+// Profile is the non-secret state pdauth keeps for one profile: the
+// settings used at login, so that later logins and refreshes need no flags,
+// and the storage of its record.
 type Profile struct {
 	ClientID    string `json:"client_id,omitempty"`
 	RedirectURI string `json:"redirect_uri,omitempty"`

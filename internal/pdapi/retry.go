@@ -7,8 +7,7 @@ import (
 	"time"
 )
 
-// Retry limits for GET requests that PagerDuty answers with 429 or a 5xx
-// status: at most maxTries requests, and at most maxRetryWait of waiting
+// Retry limits for GET requests that fail with 429 or a 5xx status: at most maxTries requests, and at most maxRetryWait of waiting
 // between them in all.
 const (
 	maxTries     = 3
@@ -18,7 +17,7 @@ const (
 
 // retryTransport retries idempotent GET requests that fail with 429 Too
 // Many Requests or a 5xx status. It waits as long as the ratelimit-reset or
-// Retry-After header asks (in seconds), or defaultWait, within the limits
+// Retry-After header requests (in seconds), or defaultWait, within the limits
 // above. The last response is returned as it came, so the caller reports
 // the real status.
 type retryTransport struct {

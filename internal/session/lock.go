@@ -19,9 +19,10 @@ const DefaultLockTimeout = 30 * time.Second
 const lockRetryDelay = 20 * time.Millisecond
 
 // LockProfile takes the exclusive, cross-process lock of profile, a file in
-// dir, and returns the function that releases it. Refreshes and logouts take
-// it, so that two processes never spend the same refresh token and a logout
-// cannot race a refresh that would save the record again. It waits at most
+// dir, and returns the function that releases it. Source.Token takes it to
+// refresh and logout takes it to delete, so two pdauth processes never send
+// the same refresh token, and a refresh cannot save the record again after a
+// logout has deleted it. It waits at most
 // timeout (zero means DefaultLockTimeout).
 func LockProfile(ctx context.Context, dir, profile string, timeout time.Duration) (unlock func(), err error) {
 	if timeout == 0 {
