@@ -6,6 +6,9 @@
 # Usage: scripts/bench.sh [pdauthbench flags...]
 #   e.g. scripts/bench.sh -pairs 200 -login-pairs 50
 #
+# PDAUTHBENCH_PDAUTH=/path/to/pdauth benchmarks that binary instead of the
+# one built from this checkout, for example a build with a proposed change.
+#
 # It builds pdauth and the floors as the release does (-trimpath -ldflags
 # "-s -w", CGO_ENABLED=0) into a temporary directory, then runs
 # internal/bench/cmd/pdauthbench inside scripts/with-keyring.sh, so the
@@ -24,7 +27,12 @@ echo "# building into $bin" >&2
 build() {
   CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$bin/$1" "$2"
 }
-build pdauth .
+if [[ -n "${PDAUTHBENCH_PDAUTH-}" ]]; then
+  echo "# pdauth: $PDAUTHBENCH_PDAUTH (PDAUTHBENCH_PDAUTH)" >&2
+  cp "$PDAUTHBENCH_PDAUTH" "$bin/pdauth"
+else
+  build pdauth .
+fi
 build keyringfloor ./internal/bench/cmd/keyringfloor
 build whoamifloor ./internal/bench/cmd/whoamifloor
 build loginfloor ./internal/bench/cmd/loginfloor

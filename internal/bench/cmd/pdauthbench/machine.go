@@ -31,6 +31,20 @@ func machineDescription() string {
 		runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
+// loadAverage returns the 1-, 5- and 15-minute load averages from
+// /proc/loadavg, which show whether other work shared the CPUs with a run.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	fields := strings.Fields(string(data))
+	if len(fields) < 3 {
+		return "unknown"
+	}
+	return strings.Join(fields[:3], " ")
+}
+
 // firstField returns the value of the first "key : value" line in path
 // whose key is key, or "".
 func firstField(path, key string) string {

@@ -194,6 +194,7 @@ func run(ctx context.Context, opts options, out io.Writer) error {
 			return err
 		}
 	}
+	fmt.Fprintf(b.out, "\nload average at the end (1, 5, 15 min): %s\n", loadAverage())
 	return nil
 }
 
@@ -255,6 +256,7 @@ func (b *benchmark) printHeader() {
 	fmt.Fprintln(b.out, "# pdauthbench")
 	fmt.Fprintln(b.out)
 	fmt.Fprintf(b.out, "machine: %s\n", machineDescription())
+	fmt.Fprintf(b.out, "load average at the start (1, 5, 15 min): %s; other work on the CPUs skews every figure\n", loadAverage())
 	fmt.Fprintf(b.out, "pairs: %d for token and whoami, %d for login, each after %d warm-up pairs; init trace: %d runs\n",
 		b.opts.pairs, b.opts.loginPairs, b.opts.warmup, b.opts.initRuns)
 	fmt.Fprintln(b.out, "binary sizes:")
