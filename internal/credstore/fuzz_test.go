@@ -7,11 +7,12 @@ import (
 	"time"
 )
 
-// minLeakCheckLength is the shortest access token FuzzDecodeRecord looks
-// for in error messages. A shorter token, such as ": ", can be valid JSON
-// where the filler is not, so the two inputs fail with different fixed
-// messages and one of them contains the token by chance.
-const minLeakCheckLength = 8
+// leakFragmentLength is the length in bytes of the token fragments that
+// FuzzDecodeRecord looks for in error messages, so that a message showing
+// only part of the token also fails. A shorter fragment, such as ": ", can
+// be valid JSON where the filler is not, so the two inputs fail with
+// different fixed messages and only one of them contains the fragment.
+const leakFragmentLength = 8
 
 // FuzzDecodeRecord decodes prefix + token + suffix, where token is inserted
 // with JSON string escaping, so that seeds which end prefix with
@@ -36,6 +37,11 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add([]byte(`{"access_token":"`), marker, []byte(`","client_id":"c","token_url":"t","api_url":"a","ACCESS_TOKEN":""}`))
 	f.Add([]byte(`{"access_token":"`), marker, []byte(`","client_id":"c","token_url":"t","api_url":"a"`))
 	f.Add([]byte(`{"access_token":"`), marker+strings.Repeat("x", MaxRecordSize), []byte(minimal))
+	// This input is already in the form Encode writes, so these two seeds
+	// encode to exactly MaxRecordSize bytes and to one byte more.
+	padding := MaxRecordSize - len(`{"access_token":"`+marker+minimal)
+	f.Add([]byte(`{"access_token":"`), marker+strings.Repeat("x", padding), []byte(minimal))
+	f.Add([]byte(`{"access_token":"`), marker+strings.Repeat("x", padding+1), []byte(minimal))
 	f.Add([]byte(`{"access_token":"`), "<\u2028\"\\\x00\xff", []byte(minimal))
 	f.Add([]byte(`{"client_id":"c","token_url":"t","api_url":"a","access_token":`), marker, []byte(`}`))
 	f.Add([]byte(`[`), marker, []byte(`]`))
@@ -90,14 +96,27 @@ func insertToken(prefix []byte, token string, suffix []byte) []byte {
 	return append(input, suffix...)
 }
 
-// checkNoTokenInError fails when err's message contains token. To tell a
-// leak from a fixed message that happens to contain the token's text,
-// retry runs the same step with the token replaced by a filler of the same
-// length: when that message contains the token too, it came from fixed text.
+// checkNoTokenInError fails when err's message contains the token or any
+// leakFragmentLength bytes of it. To tell a leak from fixed text that
+// happens to match, retry runs the same step with the token replaced by a
+// filler of the same length, and a fragment that the retry's message also
+// contains is not counted.
 func checkNoTokenInError(t *testing.T, step string, err error, token string, retry func(filler string) error) {
 	t.Helper()
 	token = decodedToken(token)
-	if len(token) < minLeakCheckLength || !strings.Contains(err.Error(), token) {
+	message := err.Error()
+	if len(token) < leakFragmentLength {
+		return
+	}
+
+	var fragments []string
+	for start := 0; start+leakFragmentLength <= len(token); start++ {
+		fragment := token[start : start+leakFragmentLength]
+		if strings.Contains(message, fragment) {
+			fragments = append(fragments, fragment)
+		}
+	}
+	if len(fragments) == 0 {
 		return
 	}
 
@@ -105,10 +124,16 @@ func checkNoTokenInError(t *testing.T, step string, err error, token string, ret
 	if filler == token {
 		filler = strings.Repeat("^", len(token))
 	}
-	if other := retry(filler); other != nil && strings.Contains(other.Error(), token) {
-		return
+	fillerMessage := ""
+	if other := retry(filler); other != nil {
+		fillerMessage = other.Error()
 	}
-	t.Errorf("%s error contains the access token %q: %v", step, token, err)
+	for _, fragment := range fragments {
+		if !strings.Contains(fillerMessage, fragment) {
+			t.Errorf("%s error contains %q, part of the %d-byte access token: %v", step, fragment, len(token), err)
+			return
+		}
+	}
 }
 
 // decodedToken returns token as json.Unmarshal returns it from a JSON

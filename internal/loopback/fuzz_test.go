@@ -37,8 +37,8 @@ var callbackStatuses = []int{
 // FuzzCallback sends requests built from a fuzzed method, path, raw query,
 // Host header and Sec-Purpose header straight to Server.ServeHTTP, without
 // a listener. It checks the status, that the page escapes everything taken
-// from the query, that the page never shows the state, and which requests
-// deliver a result to Wait.
+// from the query, that the page shows the state only when the request's own
+// error parameters contain it, and which requests deliver a result to Wait.
 func FuzzCallback(f *testing.F) {
 	good := url.Values{"code": {"the-code"}, "state": {testState}}.Encode()
 	htmlError := url.Values{
@@ -193,18 +193,18 @@ func checkDelivery(t *testing.T, delivered bool, method, path, rawQuery, host, s
 	}
 
 	rejections := []struct {
-		reason string
-		holds  bool
+		reason  string
+		applies bool
 	}{
 		{"state differs", query.Get("state") != testState},
 		{"method is not GET", method != http.MethodGet},
 		{"path is not the redirect path", path != wantPath},
-		{"Host header does not name the redirect host", !strings.Contains(strings.ToLower(host), strings.ToLower(redirect.Hostname()))},
+		{"Host header does not contain the redirect host name", !strings.Contains(strings.ToLower(host), strings.ToLower(redirect.Hostname()))},
 		{"Sec-Purpose is a prefetch", strings.Contains(strings.ToLower(secPurpose), "prefetch")},
 		{"query is longer than maxQueryLength", len(rawQuery) > maxQueryLength},
 	}
 	for _, rejection := range rejections {
-		if delivered && rejection.holds {
+		if delivered && rejection.applies {
 			t.Errorf("a result was delivered although the %s (state %q, method %q, path %q, host %q, Sec-Purpose %q)",
 				rejection.reason, query.Get("state"), method, path, host, secPurpose)
 		}
