@@ -25,6 +25,7 @@ targets=(
   "./internal/loopback FuzzCallback"
   "./internal/pdoauth FuzzParseIDToken"
   "./internal/credstore FuzzDecodeRecord"
+  "./internal/loopback FuzzParsePastedURL"
 )
 
 for target in "${targets[@]}"; do
