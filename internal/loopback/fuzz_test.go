@@ -147,7 +147,7 @@ func pageFrames(f *testing.F) []string {
 	var frames []string
 	for _, kind := range []pageKind{pageDone, pageFailed, pageRejected} {
 		var b strings.Builder
-		if err := pageTemplate().Execute(&b, pageData{Title: pageTitle(kind)}); err != nil {
+		if err := renderPage(&b, pageTitle(kind), ""); err != nil {
 			f.Fatal(err)
 		}
 		frames = append(frames, b.String())
@@ -157,7 +157,7 @@ func pageFrames(f *testing.F) []string {
 
 // checkPageEscaped checks that body is one of frames with text inserted only
 // into the message paragraph, and that this text contains no character that
-// html/template escapes in text content. A query value containing '<' can
+// html.EscapeString escapes. A query value containing '<' can
 // therefore never appear in the page unescaped.
 func checkPageEscaped(t *testing.T, call int, body string, frames []string) {
 	t.Helper()

@@ -138,7 +138,7 @@ func writePage(w http.ResponseWriter, status int, kind pageKind, message string)
 	w.WriteHeader(status)
 	// An error here is a failed write to the browser, and the status line
 	// is already sent, so there is nothing left to report it to.
-	_ = pageTemplate().Execute(w, pageData{Title: pageTitle(kind), Message: message})
+	_ = renderPage(w, pageTitle(kind), message)
 }
 
 // statusRecorder remembers the status a handler writes.
