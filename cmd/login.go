@@ -211,6 +211,12 @@ func (o *LoginOptions) portInUseError(err *loopback.PortInUseError) error {
 // loginRun runs the whole login: keychain check, loopback server, browser,
 // code exchange, /users/me, and saving the record.
 func loginRun(ctx context.Context, o *LoginOptions) error {
+	// The callback server's debug log, the spinner and the paste prompt
+	// print from their own goroutines.
+	streams := *o.IO
+	streams.ErrOut = waitui.Sync(o.IO.ErrOut)
+	o.IO = &streams
+
 	if err := o.checkStorage(); err != nil {
 		return err
 	}
@@ -263,7 +269,7 @@ func (o *LoginOptions) checkStorage() error {
 		return fmt.Errorf("could not write the credentials file, so no login was started: %w", err)
 	}
 	if err != nil {
-		return fmt.Errorf("could not use the keychain, so no login was started: %w\nWhere no keychain can run (a container, a CI runner), pass --insecure-storage to keep the token in a file instead", err)
+		return fmt.Errorf("could not use the keychain, so no login was started: %w\nWhere no keychain can run (a container, a CI runner), pass --insecure-storage to keep the token in a file instead.", err)
 	}
 	return nil
 }
@@ -350,7 +356,9 @@ func (o *LoginOptions) waitError(ctx context.Context, err error) error {
 	case errors.As(err, &authErr):
 		return fmt.Errorf("the login was not approved: %w", err)
 	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("timed out after %s waiting for the browser to return to %s\nRun pdauth login again, with --timeout to wait longer", o.Timeout, o.RedirectURI)
+		return fmt.Errorf("timed out after %s waiting for the browser to return to %s\n"+
+			"If the browser showed an error from PagerDuty, check the client ID and that this redirect URI is registered on the app.\n"+
+			"Otherwise run pdauth login again, with --timeout to wait longer", o.Timeout, o.RedirectURI)
 	default:
 		return err
 	}

@@ -24,6 +24,9 @@ if [[ "${1-}" == "--inner" ]]; then
   trap 'kill "$server_pid" 2>/dev/null || true' EXIT
   read -r server_url <&3
 
+  # Settings and lock files go to the demo's own folder, so the demo leaves
+  # nothing in the user's configuration for a real login to pick up.
+  export XDG_CONFIG_HOME=$bin/config XDG_CACHE_HOME=$bin/cache
   export PDAUTH_OAUTH_URL=$server_url
   export PDAUTH_CLIENT_ID=pdauth-test-client
   export PDAUTH_REDIRECT_URI=$redirect

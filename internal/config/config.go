@@ -70,12 +70,24 @@ func Load(dir string) (*File, error) {
 
 	var f File
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("could not parse the settings file %s: %w", filepath.Join(dir, fileName), err)
+		return nil, fmt.Errorf("could not parse the settings file %s: %w\nFix or delete that file; deleting it keeps the logins in the keychain, and the next login saves the settings again", filepath.Join(dir, fileName), err)
 	}
+	f.clean()
+	return &f, nil
+}
+
+// clean drops entries that a hand edit may leave behind and that pdauth
+// must not use: a null profile, and a profile name that ValidateProfile
+// rejects, since names become keychain accounts and file names.
+func (f *File) clean() {
 	if f.Profiles == nil {
 		f.Profiles = map[string]*Profile{}
 	}
-	return &f, nil
+	for name, p := range f.Profiles {
+		if p == nil || ValidateProfile(name) != nil {
+			delete(f.Profiles, name)
+		}
+	}
 }
 
 // Save writes the settings file in dir atomically with mode 0600, creating

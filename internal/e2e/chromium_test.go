@@ -13,8 +13,12 @@ import (
 // chromiumFlags start Chromium headless with no network use of its own.
 // --host-resolver-rules makes every name but localhost fail to resolve, so
 // Chromium cannot look up Google's update and account hosts.
+// --password-store=basic keeps Chromium away from the Secret Service that
+// the tests share, and --timeout stops the page load after 20 s so that
+// --dump-dom always ends.
 const chromiumFlags = `--headless --no-sandbox --disable-gpu --disable-quic --no-first-run ` +
 	`--disable-background-networking --disable-component-update --disable-sync ` +
+	`--password-store=basic --timeout=20000 ` +
 	`--host-resolver-rules="MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1"`
 
 // writeChromiumLauncher writes the script pdauth runs as BROWSER. It loads
@@ -63,7 +67,7 @@ func TestLoginWithHeadlessChromium(t *testing.T) {
 	outDir := t.TempDir()
 	env = append(env, "BROWSER="+writeChromiumLauncher(t, chromium, outDir))
 
-	login := pdauth(t, env, "login", "--timeout", "2m")
+	login := pdauth(t, env, "login", "--timeout", "2m", "--debug")
 	// Chromium outlives pdauth; wait for it before reading its output or
 	// letting t.TempDir remove the directory it writes to.
 	status := waitForFile(t, filepath.Join(outDir, "status"), 2*time.Minute)
@@ -78,12 +82,18 @@ func TestLoginWithHeadlessChromium(t *testing.T) {
 	if !strings.Contains(login.stderr, "✓ Logged in to pdauth-test as Test User") {
 		t.Errorf("login stderr lacks the ✓ line:\n%s", login.stderr)
 	}
+	// The callback server's trace shows that the browser's request, sent to
+	// localhost, got the success page.
+	if !strings.Contains(login.stderr, "debug: callback server: GET /callback?code=[redacted]&state=[redacted] (Host localhost:") ||
+		!strings.Contains(login.stderr, ") -> 200") {
+		t.Errorf("login stderr does not show the callback served to the browser:\n%s", login.stderr)
+	}
 
 	if strings.TrimSpace(status) != "0" {
 		t.Errorf("Chromium exited with status %s", status)
 	}
 	dom, _ := os.ReadFile(filepath.Join(outDir, "dom.html"))
-	if !strings.Contains(string(dom), "You are logged in. You can close this tab") {
+	if !strings.Contains(string(dom), "You can close this tab and go back to the terminal") {
 		t.Errorf("Chromium did not end on the success page; DOM:\n%s", dom)
 	}
 	if stats := server.Stats(); stats.AuthorizeRequests != 1 || stats.CodeExchanges != 1 {

@@ -66,7 +66,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if result.err != nil {
 		writePage(w, http.StatusBadRequest, pageFailed, result.err.Error())
 	} else {
-		writePage(w, http.StatusOK, pageDone, "You are logged in. You can close this tab and go back to the terminal.")
+		writePage(w, http.StatusOK, pageDone, "pdauth received the authorization and finishes the login in the terminal. You can close this tab and go back to the terminal.")
 	}
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()
@@ -120,7 +120,7 @@ func printable(s string) string {
 func pageTitle(kind pageKind) string {
 	switch kind {
 	case pageDone:
-		return "pdauth: logged in"
+		return "pdauth: authorization received"
 	case pageFailed:
 		return "pdauth: login failed"
 	default:

@@ -153,6 +153,11 @@ func TestDescribeTokenError(t *testing.T) {
 			wantMessage: "the token endpoint returned 502 Bad Gateway: Bad Gateway upstream [redacted]",
 		},
 		{
+			name:        "echoed form body",
+			err:         retrieveError(500, "500 Internal Server Error", "text/plain", "bad request: grant_type=refresh_token&refresh_token=pdus%2B_1SECRET%2Fx&client_secret=s3cr%2Bt+x"),
+			wantMessage: "the token endpoint returned 500 Internal Server Error: bad request: grant_type=refresh_token&refresh_token=[redacted]&client_secret=[redacted]",
+		},
+		{
 			name:        "long body is cut",
 			err:         retrieveError(500, "500 Internal Server Error", "text/plain", strings.Repeat("x", 500)),
 			wantMessage: "the token endpoint returned 500 Internal Server Error: " + strings.Repeat("x", maxExcerpt) + "…",
@@ -165,7 +170,7 @@ func TestDescribeTokenError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := DescribeTokenError(tt.err, "SECRETCODE")
+			got := DescribeTokenError(tt.err, "SECRETCODE", "pdus+_1SECRET/x", "s3cr+t x")
 			if got.Error() != tt.wantMessage {
 				t.Errorf("message = %q, want %q", got.Error(), tt.wantMessage)
 			}

@@ -2,6 +2,7 @@ package pdoauth
 
 import (
 	"errors"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -82,13 +83,18 @@ func excerpt(body []byte) string {
 	return text
 }
 
-// redact replaces each secret in s by a marker, and control characters by
-// "?", so that text from a server can neither leak a secret nor rewrite the
-// terminal.
+// redact replaces each secret in s, raw or URL-encoded, by a marker, and
+// control characters by "?", so that text from a server can neither leak a
+// secret nor rewrite the terminal.
 func redact(s string, secrets []string) string {
 	for _, secret := range secrets {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "[redacted]")
+		if secret == "" {
+			continue
+		}
+		// A body that echoes the request shows the secret form-encoded,
+		// as "pdus%2B_1..." for a PagerDuty refresh token.
+		for _, form := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret)} {
+			s = strings.ReplaceAll(s, form, "[redacted]")
 		}
 	}
 	return strings.Map(func(r rune) rune {

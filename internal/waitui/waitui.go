@@ -40,6 +40,25 @@ func (w *Writer) Close() {
 	w.mu.Unlock()
 }
 
+// syncWriter serializes writes to an io.Writer.
+type syncWriter struct {
+	mu  sync.Mutex
+	out io.Writer
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.out.Write(p)
+}
+
+// Sync returns a writer that serializes writes to out, for a stream that
+// several goroutines of a wait print to, such as the spinner and the
+// callback server's debug log.
+func Sync(out io.Writer) io.Writer {
+	return &syncWriter{out: out}
+}
+
 // spinnerFrames are drawn in turn, one every spinnerInterval.
 var spinnerFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 
