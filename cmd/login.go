@@ -408,7 +408,10 @@ func (o *LoginOptions) finish(ctx context.Context, token *oauth2.Token) error {
 		fmt.Fprintf(o.IO.ErrOut, "✓ Logged in to %s\nwarning: %v\nRun pdauth whoami to try again.\n", displayAccount(record), userErr)
 		return nil
 	}
-	fmt.Fprintf(o.IO.ErrOut, "✓ Logged in to %s as %s <%s>\n", displayAccount(record), user.Name, user.Email)
+	fmt.Fprintf(o.IO.ErrOut, "✓ Logged in to %s as %s <%s>\n", displayAccount(record), cmdutil.Printable(user.Name), cmdutil.Printable(user.Email))
+	if o.Getenv("PDAUTH_TOKEN") != "" {
+		fmt.Fprintln(o.IO.ErrOut, "warning: PDAUTH_TOKEN is set, so pdauth token and whoami keep using it instead of this login until you unset it.")
+	}
 	return nil
 }
 
@@ -529,7 +532,7 @@ func fillFromUser(record *credstore.Record, user *pagerduty.User) {
 // when the subdomain is unknown.
 func displayAccount(record *credstore.Record) string {
 	if record.Subdomain != "" {
-		return record.Subdomain
+		return cmdutil.Printable(record.Subdomain)
 	}
 	return record.APIURL
 }

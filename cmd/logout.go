@@ -119,9 +119,13 @@ func (o *LogoutOptions) report(record *credstore.Record, storage string, hadSett
 	}
 	fmt.Fprintf(errOut, "✓ Logged out of profile %q", o.Profile)
 	if record.Subdomain != "" {
-		fmt.Fprintf(errOut, " (%s)", record.Subdomain)
+		fmt.Fprintf(errOut, " (%s)", cmdutil.Printable(record.Subdomain))
 	}
-	fmt.Fprintf(errOut, ": deleted the token from %s and the profile's settings.\n", where)
+	if hadSettings {
+		fmt.Fprintf(errOut, ": deleted the token from %s and the profile's settings.\n", where)
+	} else {
+		fmt.Fprintf(errOut, ": deleted the token from %s.\n", where)
+	}
 
 	fmt.Fprint(errOut, "This is local only. PagerDuty keeps accepting the access token until it expires")
 	if !record.Expiry.IsZero() {

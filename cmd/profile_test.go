@@ -149,6 +149,15 @@ func TestEnvironmentTokenWins(t *testing.T) {
 		t.Errorf("whoami with a valid PDAUTH_TOKEN = %d, stderr:\n%s", code, stderr)
 	}
 
+	h.env["PDAUTH_CLIENT_ID"] = "pdauth-test-client"
+	h.env["PDAUTH_OAUTH_URL"] = h.server.URL()
+	h.env["PDAUTH_REDIRECT_URI"] = h.redirect
+	code, _, stderr = h.run("login")
+	if code != 0 || !strings.Contains(stderr, "warning: PDAUTH_TOKEN is set") {
+		t.Errorf("login with PDAUTH_TOKEN set = %d, stderr %q; want a warning that the variable wins", code, stderr)
+	}
+	writes = h.keyring.(*credstoretest.Memory).Writes()
+
 	_, stdout, _ = h.run("status")
 	if !strings.Contains(stdout, "PDAUTH_TOKEN is set") {
 		t.Errorf("status does not say PDAUTH_TOKEN is used:\n%s", stdout)

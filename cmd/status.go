@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -36,7 +37,7 @@ type ProfileStatus struct {
 	Profile          string     `json:"profile"`
 	Active           bool       `json:"active"`            // the profile that other commands use now
 	LoggedIn         bool       `json:"logged_in"`         // a record is stored
-	Usable           bool       `json:"usable"`            // token and whoami can work without a new login
+	Usable           bool       `json:"usable"`            // the stored login works for token and whoami without a new login
 	Storage          string     `json:"storage"`           // storage of the secret: "keychain" or "file"
 	TokenFromEnv     bool       `json:"token_from_env"`    // PDAUTH_TOKEN is set and replaces the stored login
 	AccountSubdomain string     `json:"account_subdomain"` // empty when unknown
@@ -51,6 +52,8 @@ type ProfileStatus struct {
 	Refreshable      bool       `json:"refreshable"`        // a refresh token is stored
 	Error            string     `json:"error,omitempty"`    // reason the record could not be read
 	Check            *Check     `json:"check,omitempty"`    // only with --check
+
+	failed bool // a failure that a new login does not fix, such as a keychain error
 }
 
 // Check is the result of status --check for one profile.
@@ -102,19 +105,34 @@ func statusRun(ctx context.Context, o *StatusOptions) error {
 	if err != nil {
 		return err
 	}
+	apiURL, err := apiURLOverride(o.Factory)
+	if err != nil {
+		return err
+	}
 
 	var statuses []ProfileStatus
 	for _, name := range o.profiles(settings) {
 		status := o.describe(name, settings.Profile(name))
 		if o.Check && status.Usable {
-			status.Check = o.check(ctx, name)
-			status.Usable = status.Check.OK
+			o.check(ctx, &status, apiURL)
 		}
 		statuses = append(statuses, status)
 	}
 
 	if err := o.print(statuses); err != nil {
 		return err
+	}
+	return statusExit(statuses)
+}
+
+// statusExit returns nil when every profile shown is usable, an error with
+// ExitFailure when one failed for a reason a login does not fix, and one
+// with ExitAuth when a login is missing or no longer valid.
+func statusExit(statuses []ProfileStatus) error {
+	for _, s := range statuses {
+		if s.failed {
+			return fmt.Errorf("could not read or check profile %q", s.Profile)
+		}
 	}
 	for _, s := range statuses {
 		if !s.Usable {
@@ -147,17 +165,16 @@ func (o *StatusOptions) describe(name string, saved *config.Profile) ProfileStat
 	}
 	store, err := o.Factory.Store(saved.Storage)
 	if err != nil {
-		status.Error = err.Error()
+		status.Error, status.failed = oneLine(err.Error()), true
 		return status
 	}
 
 	record, err := store.Load(name)
 	if errors.Is(err, credstore.ErrNotFound) {
-		status.Usable = status.TokenFromEnv
 		return status
 	}
 	if err != nil {
-		status.Error = err.Error()
+		status.Error, status.failed = oneLine(err.Error()), true
 		return status
 	}
 
@@ -175,7 +192,7 @@ func fillStatus(status *ProfileStatus, record *credstore.Record, now time.Time) 
 	status.UserEmail = record.UserEmail
 	status.Scope = record.Scope
 	status.Refreshable = record.RefreshToken != ""
-	status.Usable = status.TokenFromEnv || status.Refreshable || !record.ExpiresWithin(now, 0)
+	status.Usable = status.Refreshable || !record.ExpiresWithin(now, 0)
 
 	if !record.Expiry.IsZero() {
 		expiry := record.Expiry.UTC()
@@ -185,25 +202,33 @@ func fillStatus(status *ProfileStatus, record *credstore.Record, now time.Time) 
 	}
 }
 
-// check calls /users/me with the profile's token, refreshing it first when
-// needed, as whoami does.
-func (o *StatusOptions) check(ctx context.Context, profile string) *Check {
-	record, err := whoamiRecord(ctx, o.Factory, profile)
+// check calls /users/me with the profile's stored token, refreshing it
+// first when needed, as whoami does, and records the result in status.
+// PDAUTH_TOKEN is not used: status describes the stored logins.
+func (o *StatusOptions) check(ctx context.Context, status *ProfileStatus, override string) {
+	record, err := currentRecord(ctx, o.Factory, status.Profile)
 	if err == nil {
-		override, overrideErr := apiURLOverride(o.Factory)
 		apiURL := record.APIURL
 		if override != "" {
 			apiURL = override
 		}
-		err = overrideErr
-		if err == nil {
-			_, err = pdapi.CurrentUser(ctx, pdapi.NewClient(o.Factory.HTTPClient, apiURL, record.AccessToken))
-		}
+		_, err = pdapi.CurrentUser(ctx, pdapi.NewClient(o.Factory.HTTPClient, apiURL, record.AccessToken))
 	}
-	if err != nil {
-		return &Check{Error: err.Error()}
+
+	status.Check = &Check{OK: err == nil}
+	if err == nil {
+		return
 	}
-	return &Check{OK: true}
+	status.Check.Error = oneLine(err.Error())
+	status.Usable = false
+	var exitErr *cmdutil.ExitError
+	status.failed = !errors.Is(err, pdapi.ErrUnauthorized) && !(errors.As(err, &exitErr) && exitErr.Code == cmdutil.ExitAuth)
+}
+
+// oneLine joins the lines of a multi-line message, so that it fits one
+// line of the status output.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
 }
 
 func storageName(storage string) string {
@@ -220,7 +245,7 @@ func (o *StatusOptions) print(statuses []ProfileStatus) error {
 		return enc.Encode(statuses)
 	}
 	if len(statuses) > 0 && statuses[0].TokenFromEnv {
-		fmt.Fprintln(o.IO.Out, "PDAUTH_TOKEN is set: token and whoami use it instead of these logins.")
+		fmt.Fprintln(o.IO.Out, "PDAUTH_TOKEN is set: token and whoami use it instead of these stored logins.")
 	}
 	for i, s := range statuses {
 		if i > 0 {
@@ -236,26 +261,27 @@ func printStatus(w io.Writer, s ProfileStatus, now time.Time) {
 	if s.Active {
 		active = " (active)"
 	}
-	fmt.Fprintf(w, "%s%s\n", s.Profile, active)
+	fmt.Fprintf(w, "%s%s\n", cmdutil.Printable(s.Profile), active)
 
 	switch {
 	case s.Error != "":
-		fmt.Fprintf(w, "  Logged in:  unknown: %s\n", s.Error)
+		fmt.Fprintf(w, "  Logged in:  unknown: %s\n", cmdutil.Printable(s.Error))
 		return
 	case !s.LoggedIn:
 		fmt.Fprintf(w, "  Logged in:  no (run: %s)\n", cmdutil.LoginCommand(s.Profile))
 		return
 	}
 
-	fmt.Fprintf(w, "  Logged in:  yes, as %s <%s> (%s)\n", s.UserName, s.UserEmail, s.UserID)
-	fmt.Fprintf(w, "  Account:    %s, region %s (%s)\n", s.AccountSubdomain, s.Region, s.APIURL)
-	fmt.Fprintf(w, "  Scope:      %s\n", s.Scope)
+	p := cmdutil.Printable
+	fmt.Fprintf(w, "  Logged in:  yes, as %s <%s> (%s)\n", p(s.UserName), p(s.UserEmail), p(s.UserID))
+	fmt.Fprintf(w, "  Account:    %s, region %s (%s)\n", p(s.AccountSubdomain), p(s.Region), p(s.APIURL))
+	fmt.Fprintf(w, "  Scope:      %s\n", p(s.Scope))
 	fmt.Fprintf(w, "  Expires:    %s\n", describeExpiry(s, now))
 	fmt.Fprintf(w, "  Stored in:  %s\n", s.Storage)
 	if s.Check != nil {
 		result := "ok (GET /users/me)"
 		if !s.Check.OK {
-			result = "failed: " + s.Check.Error
+			result = "failed: " + cmdutil.Printable(s.Check.Error)
 		}
 		fmt.Fprintf(w, "  Check:      %s\n", result)
 	}
@@ -281,6 +307,9 @@ func describeExpiry(s ProfileStatus, now time.Time) string {
 // spans, such as "29d 23h" or "4m".
 func roundDuration(d time.Duration) string {
 	d = d.Round(time.Minute)
+	if d == 0 {
+		return "under a minute"
+	}
 	days := d / (24 * time.Hour)
 	hours := (d % (24 * time.Hour)) / time.Hour
 	minutes := (d % time.Hour) / time.Minute

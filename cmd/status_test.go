@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pdauth/pdauth/internal/credstore"
+	"github.com/pdauth/pdauth/internal/credstore/credstoretest"
 	"github.com/pdauth/pdauth/internal/pdtest"
 )
 
@@ -162,5 +163,37 @@ func writeSettings(t *testing.T, h *harness, content string) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join(h.configDir, "config.json"), []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestStatusKeychainFailureIsNotAuth(t *testing.T) {
+	h := newHarness(t, pdtest.Config{})
+	h.keyring = credstoretest.Failing{Err: errNoSecretService}
+
+	code, stdout, stderr := h.run("status")
+	if code != 1 {
+		t.Errorf("exit code = %d, want 1: a new login does not fix a missing keychain", code)
+	}
+	if strings.Contains(stderr, "run: pdauth login") {
+		t.Errorf("stderr advises a login that cannot help:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, "Logged in:  unknown: could not read from the keychain") {
+		t.Errorf("status does not show the keychain error:\n%s", stdout)
+	}
+}
+
+func TestStatusSanitizesServerText(t *testing.T) {
+	h := newHarness(t, pdtest.Config{})
+	h.now = func() time.Time { return statusClock }
+	record := fixedRecord("acme", "pdus+_1r", statusClock.Add(time.Hour))
+	record.UserName = "Evil\x1b]0;title\x07\x1b[2J"
+	saveRecord(t, h, "default", record)
+
+	_, stdout, _ := h.run("status")
+	if strings.ContainsAny(stdout, "\x1b\x07") {
+		t.Errorf("status printed control characters: %q", stdout)
+	}
+	if !strings.Contains(stdout, "Evil?]0;title??[2J") {
+		t.Errorf("status does not show the name with control characters replaced:\n%s", stdout)
 	}
 }

@@ -134,3 +134,38 @@ func TestVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenRefreshFailsBeforeExpiry(t *testing.T) {
+	tests := []struct {
+		name    string
+		breakIt func(*pdtest.Server)
+		wantErr string
+	}{
+		{name: "refresh token revoked", breakIt: (*pdtest.Server).RevokeRefreshTokens, wantErr: "invalid_grant"},
+		{name: "token endpoint down", breakIt: (*pdtest.Server).Close, wantErr: "could not refresh the access token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, pdtest.Config{})
+			h.login()
+			record, err := h.store().Load("default")
+			if err != nil {
+				t.Fatal(err)
+			}
+			record.Expiry = time.Now().Add(2 * time.Minute) // inside the refresh window, not expired
+			if err := h.store().Save("default", record); err != nil {
+				t.Fatal(err)
+			}
+			tt.breakIt(h.server)
+
+			code, stdout, stderr := h.run("token")
+			if code != 0 || stdout != record.AccessToken+"\n" {
+				t.Errorf("token = %d, %q; want 0 and the still-valid token", code, stdout)
+			}
+			if !strings.Contains(stderr, "warning: ") || !strings.Contains(stderr, tt.wantErr) ||
+				!strings.Contains(stderr, "Using the current access token") {
+				t.Errorf("stderr lacks the warning:\n%s", stderr)
+			}
+		})
+	}
+}

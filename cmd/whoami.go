@@ -88,7 +88,7 @@ func whoamiRun(ctx context.Context, o *WhoamiOptions) error {
 	user, err := pdapi.CurrentUser(ctx, client)
 	if errors.Is(err, pdapi.ErrUnauthorized) {
 		if o.Factory.Getenv("PDAUTH_TOKEN") != "" {
-			return cmdutil.AuthError(fmt.Errorf("PDAUTH_TOKEN: %w", err), o.Profile)
+			return &cmdutil.ExitError{Code: cmdutil.ExitAuth, Err: fmt.Errorf("PDAUTH_TOKEN: %w\nSet PDAUTH_TOKEN to a valid token, or unset it to use the stored login", err)}
 		}
 		return cmdutil.AuthError(err, o.Profile)
 	}
@@ -155,12 +155,13 @@ func (o *WhoamiOptions) print(out WhoamiOutput) error {
 		return enc.Encode(out)
 	}
 
+	p := cmdutil.Printable
 	tw := tabwriter.NewWriter(o.IO.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Name:\t%s\n", out.Name)
-	fmt.Fprintf(tw, "Email:\t%s\n", out.Email)
-	fmt.Fprintf(tw, "Role:\t%s\n", out.Role)
-	fmt.Fprintf(tw, "User ID:\t%s\n", out.ID)
-	fmt.Fprintf(tw, "Account:\t%s\n", out.AccountSubdomain)
-	fmt.Fprintf(tw, "Region:\t%s (%s)\n", out.Region, out.APIURL)
+	fmt.Fprintf(tw, "Name:\t%s\n", p(out.Name))
+	fmt.Fprintf(tw, "Email:\t%s\n", p(out.Email))
+	fmt.Fprintf(tw, "Role:\t%s\n", p(out.Role))
+	fmt.Fprintf(tw, "User ID:\t%s\n", p(out.ID))
+	fmt.Fprintf(tw, "Account:\t%s\n", p(out.AccountSubdomain))
+	fmt.Fprintf(tw, "Region:\t%s (%s)\n", p(out.Region), p(out.APIURL))
 	return tw.Flush()
 }

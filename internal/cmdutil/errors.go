@@ -5,6 +5,7 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Exit codes of the pdauth process. Scripts rely on them, so they are part of
@@ -57,4 +58,16 @@ func ExitCode(err error) int {
 		return exitErr.Code
 	}
 	return ExitFailure
+}
+
+// Printable replaces control characters in s with "?", so that text from a
+// server or a settings file cannot move the cursor, retitle the window or
+// clear the screen when pdauth prints it to a terminal.
+func Printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '?'
+		}
+		return r
+	}, s)
 }

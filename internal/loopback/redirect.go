@@ -21,7 +21,7 @@ func ParseRedirectURI(raw string) (*url.URL, error) {
 	if u.Scheme != "http" {
 		return nil, fmt.Errorf("invalid redirect URI %q: the scheme must be http, for a server on this machine", raw)
 	}
-	if !IsLoopbackHost(u.Hostname()) {
+	if host := u.Hostname(); !strings.EqualFold(host, "localhost") && host != "127.0.0.1" && host != "::1" {
 		return nil, fmt.Errorf("invalid redirect URI %q: the host must be localhost, 127.0.0.1 or [::1]", raw)
 	}
 	if u.User != nil || u.Fragment != "" || u.RawQuery != "" {

@@ -43,8 +43,9 @@ func Endpoint(baseURL string) oauth2.Endpoint {
 func ParseServiceURL(name, raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return "", fmt.Errorf("invalid %s %q: not an absolute URL", name, raw)
+		return "", fmt.Errorf("invalid %s: not an absolute URL", name)
 	}
+	raw = u.Redacted() // the password of a user:password@ URL stays out of messages
 	switch {
 	case u.Scheme == "https":
 	case u.Scheme == "http" && loopback.IsLoopbackHost(u.Hostname()):

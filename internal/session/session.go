@@ -38,11 +38,16 @@ type Source struct {
 
 	LockDir     string        // directory of the per-profile lock files
 	LockTimeout time.Duration // zero means DefaultLockTimeout
+
+	// Warn receives a warning when a refresh fails but the current token is
+	// still valid and is used instead. Nil drops the warning.
+	Warn func(message string)
 }
 
-// Token returns the profile's record with an access token valid for at
-// least RefreshBefore, or for as long as the server granted when that is
-// shorter. A fresh token costs one record read and no lock.
+// Token returns the profile's record with an access token that is not
+// within RefreshBefore of its expiry, refreshing it when needed. A token
+// whose whole lifetime is shorter than RefreshBefore is refreshed on every
+// call. A fresh token costs one record read and no lock.
 //
 // A token that needs refreshing is refreshed under the profile's lock. After
 // taking it, Token reads the record again and uses it when another process
@@ -68,12 +73,26 @@ func (s *Source) Token(ctx context.Context, profile string) (*credstore.Record, 
 
 	refreshed, err := s.refresh(ctx, record)
 	if err != nil {
-		return nil, err
+		return s.fallBack(record, err)
 	}
 	if err := s.Store.Save(profile, refreshed); err != nil {
 		return nil, fmt.Errorf("could not save the refreshed token: %w", err)
 	}
 	return refreshed, nil
+}
+
+// fallBack handles a failed refresh. A token that has not expired yet is
+// still returned, with a warning, so that an identity service outage does
+// not break scripts in the last minutes of a token's life. An expired token
+// gives the refresh error.
+func (s *Source) fallBack(record *credstore.Record, err error) (*credstore.Record, error) {
+	if record.ExpiresWithin(s.Now(), 0) {
+		return nil, err
+	}
+	if s.Warn != nil {
+		s.Warn(fmt.Sprintf("warning: %v\nUsing the current access token, which expires at %s.", err, record.Expiry.UTC().Format("2006-01-02 15:04:05 MST")))
+	}
+	return record, nil
 }
 
 // load reads the profile's record and rejects one whose token has expired
