@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -68,6 +69,14 @@ func startBus(t *testing.T) string {
 // its login collection exists, then locks that collection.
 func startLockedKeyring(t *testing.T, bus string) {
 	t.Helper()
+	startKeyring(t, bus)
+	lockCollection(t, bus)
+}
+
+// startKeyring starts gnome-keyring-daemon on the bus with an unlocked login
+// collection and returns the daemon's process.
+func startKeyring(t *testing.T, bus string) *os.Process {
+	t.Helper()
 	home := t.TempDir()
 	cmd := exec.Command("gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets")
 	cmd.Env = []string{
@@ -76,6 +85,12 @@ func startLockedKeyring(t *testing.T, bus string) {
 	}
 	cmd.Stdin = strings.NewReader("throwaway-password")
 	startProcess(t, cmd)
+	return cmd.Process
+}
+
+// lockCollection locks the login collection of the keyring on the bus.
+func lockCollection(t *testing.T, bus string) {
+	t.Helper()
 
 	// The daemon creates the collection a moment after it starts, so the
 	// lock request is repeated until the collection exists.
@@ -128,6 +143,20 @@ func TestLoginKeychainFaults(t *testing.T) {
 				return bus
 			},
 			wantErr: "locked or missing",
+		},
+		{
+			name: "daemon not responding",
+			bus: func(t *testing.T) string {
+				bus := startBus(t)
+				daemon := startKeyring(t, bus)
+				lockCollection(t, bus) // proves the daemon is up before it is stopped
+				if err := daemon.Signal(syscall.SIGSTOP); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _ = daemon.Signal(syscall.SIGCONT) })
+				return bus
+			},
+			wantErr: "did not respond within 5s",
 		},
 	}
 	for _, tt := range tests {
