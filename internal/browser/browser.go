@@ -108,6 +108,7 @@ func (l *Launcher) startCommand(command, url string) error {
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdout = l.Stderr
 	cmd.Stderr = l.Stderr
+	detach(cmd)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("could not start %q: %w", args[0], err)
 	}

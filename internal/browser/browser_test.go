@@ -132,3 +132,21 @@ func TestBrowserOnWSL(t *testing.T) {
 		t.Errorf("opener output = %q, want wslview's", got)
 	}
 }
+
+func TestBrowserCommandOwnSession(t *testing.T) {
+	script := writeScript(t, `cut -d" " -f6 /proc/$$/stat; cut -d" " -f6 /proc/$PPID/stat`) // field 6 is the session ID
+	var stderr syncBuffer
+	l := &Launcher{Command: script, Stderr: &stderr}
+	if err := l.Open("http://localhost:5000/"); err != nil {
+		t.Fatalf("Open() error = %v", err)
+	}
+
+	deadline := time.Now().Add(5 * time.Second)
+	for strings.Count(stderr.String(), "\n") < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	sessions := strings.Fields(stderr.String())
+	if len(sessions) != 2 || sessions[0] == sessions[1] {
+		t.Errorf("browser session and pdauth's session = %v, want two different ones", sessions)
+	}
+}
