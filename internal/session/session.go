@@ -90,7 +90,12 @@ func (s *Source) fallBack(record *credstore.Record, err error) (*credstore.Recor
 		return nil, err
 	}
 	if s.Warn != nil {
-		s.Warn(fmt.Sprintf("warning: %v\nUsing the current access token, which expires at %s.", err, record.Expiry.UTC().Format("2006-01-02 15:04:05 MST")))
+		message := fmt.Sprintf("warning: %v\nUsing the current access token, which expires at %s.", err, record.Expiry.UTC().Format("2006-01-02 15:04:05 MST"))
+		var loginErr *LoginError
+		if errors.As(err, &loginErr) {
+			message += " Log in again before then."
+		}
+		s.Warn(message)
 	}
 	return record, nil
 }
