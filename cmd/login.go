@@ -162,17 +162,26 @@ func (o *LoginOptions) pick(flagSet bool, flagValue, env, saved, def string) str
 	return def
 }
 
+// settingName names where a URL setting came from, for error messages: the
+// environment variable when it is set, else the key in the settings file.
+func (o *LoginOptions) settingName(env, key string) string {
+	if strings.TrimSpace(o.Getenv(env)) != "" {
+		return env
+	}
+	return fmt.Sprintf("%s of profile %q in the settings file", key, o.Profile)
+}
+
 func (o *LoginOptions) resolveServices(saved *config.Profile) error {
 	o.clientSecret = o.Getenv("PDAUTH_CLIENT_SECRET")
 
 	base := o.pick(false, "", "PDAUTH_OAUTH_URL", saved.OAuthURL, pdoauth.DefaultBaseURL)
 	var err error
-	if o.oauthBaseURL, err = pdoauth.ParseServiceURL("PDAUTH_OAUTH_URL", base); err != nil {
+	if o.oauthBaseURL, err = pdoauth.ParseServiceURL(o.settingName("PDAUTH_OAUTH_URL", "oauth_url"), base); err != nil {
 		return cmdutil.UsageErrorf("%w", err)
 	}
 
 	if api := o.pick(false, "", "PDAUTH_API_URL", saved.APIURL, ""); api != "" {
-		if o.apiURL, err = pdoauth.ParseServiceURL("PDAUTH_API_URL", api); err != nil {
+		if o.apiURL, err = pdoauth.ParseServiceURL(o.settingName("PDAUTH_API_URL", "api_url"), api); err != nil {
 			return cmdutil.UsageErrorf("%w", err)
 		}
 	}
@@ -312,7 +321,11 @@ func (o *LoginOptions) printRemoteHints() {
 		if err != nil || host == "" {
 			host = "THIS-HOST"
 		}
-		fmt.Fprintf(errOut, "  - or forward the port before logging in again: ssh -L %s:%s:%s %s\n", port, o.redirect.Hostname(), port, host)
+		target := o.redirect.Hostname()
+		if strings.Contains(target, ":") {
+			target = "[" + target + "]" // ssh's -L syntax brackets IPv6 addresses
+		}
+		fmt.Fprintf(errOut, "  - or forward the port before logging in again: ssh -L %s:%s:%s %s\n", port, target, port, host)
 	}
 	fmt.Fprintln(errOut)
 }
@@ -338,7 +351,11 @@ func (o *LoginOptions) waitForCode(ctx context.Context, server *loopback.Server)
 			return err
 		})
 	case o.IO.StderrIsTerminal && o.Getenv("TERM") != "dumb":
-		stop := waitui.Spinner(out, message)
+		// The full message stays on screen; the spinner line is short, and
+		// cut to the terminal's width, because a wrapped line would scroll
+		// at every frame.
+		fmt.Fprintln(out, message)
+		stop := waitui.Spinner(out, fitWidth("waiting for the browser", o.IO.StderrWidth-2))
 		defer stop()
 	default:
 		fmt.Fprintln(out, message)
@@ -346,6 +363,15 @@ func (o *LoginOptions) waitForCode(ctx context.Context, server *loopback.Server)
 
 	code, err := server.Wait(waitCtx)
 	return code, o.waitError(ctx, err)
+}
+
+// fitWidth cuts s to at most width runes; a width under 1 leaves s whole.
+func fitWidth(s string, width int) string {
+	runes := []rune(s)
+	if width < 1 || len(runes) <= width {
+		return s
+	}
+	return string(runes[:width])
 }
 
 func (o *LoginOptions) waitError(ctx context.Context, err error) error {
@@ -401,11 +427,14 @@ func (o *LoginOptions) finish(ctx context.Context, token *oauth2.Token) error {
 	if err := o.saveSettings(ctx); err != nil {
 		return err
 	}
+	if lockDir, err := o.Factory.LockDir(); err == nil {
+		session.ClearRefreshRejected(lockDir, o.Profile)
+	}
 
 	if userErr != nil {
 		// The token is saved and the token endpoint issued it, so the login
 		// succeeded. Only the user's name and email are missing.
-		fmt.Fprintf(o.IO.ErrOut, "✓ Logged in to %s\nwarning: %v\nRun pdauth whoami to try again.\n", displayAccount(record), userErr)
+		fmt.Fprintf(o.IO.ErrOut, "✓ Logged in to %s\nwarning: %s\nRun pdauth whoami to try again.\n", displayAccount(record), cmdutil.PrintableLines(userErr.Error()))
 		return nil
 	}
 	fmt.Fprintf(o.IO.ErrOut, "✓ Logged in to %s as %s <%s>\n", displayAccount(record), cmdutil.Printable(user.Name), cmdutil.Printable(user.Email))

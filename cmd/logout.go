@@ -87,6 +87,7 @@ func deleteRecord(ctx context.Context, f *cmdutil.Factory, store *credstore.Stor
 		return nil, err
 	}
 	defer unlock()
+	defer session.ClearRefreshRejected(lockDir, profile)
 
 	record, loadErr := store.Load(profile)
 	err = store.Delete(profile)

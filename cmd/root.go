@@ -86,7 +86,7 @@ func Execute(ctx context.Context, f *cmdutil.Factory, version string, args []str
 		return cmdutil.ExitInterrupted
 	}
 
-	fmt.Fprintf(f.IOStreams.ErrOut, "pdauth: %v\n", err)
+	fmt.Fprintf(f.IOStreams.ErrOut, "pdauth: %s\n", cmdutil.PrintableLines(err.Error()))
 	if strings.HasPrefix(err.Error(), "unknown command") {
 		return cmdutil.ExitUsage
 	}
@@ -97,7 +97,8 @@ func Execute(ctx context.Context, f *cmdutil.Factory, version string, args []str
 // requests it. The trace is a warning line first, then every HTTP request and
 // response of the shared HTTP client, on stderr.
 func startDebug(f *cmdutil.Factory) {
-	if env := f.Getenv("PDAUTH_DEBUG"); env != "" && env != "0" && env != "false" {
+	switch strings.ToLower(f.Getenv("PDAUTH_DEBUG")) {
+	case "1", "true", "yes", "on":
 		f.Debug = true
 	}
 	if !f.Debug {

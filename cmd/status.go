@@ -17,6 +17,7 @@ import (
 	"github.com/pdauth/pdauth/internal/credstore"
 	"github.com/pdauth/pdauth/internal/iostreams"
 	"github.com/pdauth/pdauth/internal/pdapi"
+	"github.com/pdauth/pdauth/internal/session"
 )
 
 // StatusOptions holds the status command's dependencies, then its flags.
@@ -50,6 +51,7 @@ type ProfileStatus struct {
 	ExpiresAt        *time.Time `json:"expires_at"`         // null when the token has no expiry
 	ExpiresInSeconds *int64     `json:"expires_in_seconds"` // negative once expired; null without expiry
 	Refreshable      bool       `json:"refreshable"`        // a refresh token is stored
+	RefreshRejected  bool       `json:"refresh_rejected"`   // the last refresh attempt found the refresh token rejected
 	Error            string     `json:"error,omitempty"`    // reason the record could not be read
 	Check            *Check     `json:"check,omitempty"`    // only with --check
 
@@ -80,8 +82,10 @@ is 0 when the shown profiles are all usable and 4 when one is not.
 active, logged_in, usable, storage ("keychain" or "file"), token_from_env,
 account_subdomain, region, api_url, user_id, user_name, user_email, scope,
 expires_at (RFC 3339 or null), expires_in_seconds (null without expiry,
-negative once expired), refreshable, error (only when the stored record could
-not be read), and check ({"ok": bool, "error": string}, only with --check).`,
+negative once expired), refreshable, refresh_rejected, error (only when the
+stored record could not be read), and check ({"ok": bool}, plus "error" when
+it failed; only with --check). --check refreshes a token that needs it, as
+token does, before it calls /users/me.`,
 		Example: `  pdauth status
   pdauth status --check --profile eu
   pdauth status --json | jq -r '.[] | select(.usable | not) | .profile'`,
@@ -179,6 +183,10 @@ func (o *StatusOptions) describe(name string, saved *config.Profile) ProfileStat
 	}
 
 	fillStatus(&status, record, o.Factory.Now())
+	if lockDir, err := o.Factory.LockDir(); err == nil && session.RefreshRejected(lockDir, name, record) {
+		status.RefreshRejected = true
+		status.Usable = !record.ExpiresWithin(o.Factory.Now(), 0)
+	}
 	return status
 }
 
@@ -296,6 +304,9 @@ func describeExpiry(s ProfileStatus, now time.Time) string {
 	text := fmt.Sprintf("in %s (%s)", roundDuration(d), when)
 	if d <= 0 {
 		text = fmt.Sprintf("%s ago (%s)", roundDuration(-d), when)
+	}
+	if s.RefreshRejected {
+		return text + ", and PagerDuty rejected the refresh token"
 	}
 	if s.Refreshable {
 		return text + ", refreshed automatically"

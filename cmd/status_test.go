@@ -197,3 +197,29 @@ func TestStatusSanitizesServerText(t *testing.T) {
 		t.Errorf("status does not show the name with control characters replaced:\n%s", stdout)
 	}
 }
+
+func TestStatusAfterRefreshRejected(t *testing.T) {
+	h := newHarness(t, pdtest.Config{})
+	h.login()
+	expireStoredToken(t, h)
+	h.server.RevokeRefreshTokens()
+
+	if code, _, _ := h.run("token"); code != 4 {
+		t.Fatalf("token exit code = %d, want 4", code)
+	}
+
+	code, stdout, _ := h.run("status", "--json")
+	var statuses []ProfileStatus
+	if err := json.Unmarshal([]byte(stdout), &statuses); err != nil || len(statuses) != 1 {
+		t.Fatalf("status --json = %q: %v", stdout, err)
+	}
+	if code != 4 || statuses[0].Usable || !statuses[0].RefreshRejected || !statuses[0].LoggedIn {
+		t.Errorf("status = %d, %+v; want 4, logged in, refresh rejected, not usable", code, statuses[0])
+	}
+
+	h.login()
+	code, stdout, _ = h.run("status", "--json")
+	if code != 0 || strings.Contains(stdout, `"refresh_rejected": true`) {
+		t.Errorf("status after a new login = %d:\n%s", code, stdout)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // Exit codes of the pdauth process. Scripts rely on them, so they are part of
@@ -62,12 +63,26 @@ func ExitCode(err error) int {
 
 // Printable replaces control characters in s with "?", so that text from a
 // server or a settings file cannot move the cursor, retitle the window or
-// clear the screen when pdauth prints it to a terminal.
+// clear the screen when pdauth prints it to a terminal. Unicode format
+// characters, such as bidirectional overrides, are replaced too.
 func Printable(s string) string {
+	return strings.Map(printableRune, s)
+}
+
+// PrintableLines is Printable for a message of several lines: it keeps the
+// line breaks.
+func PrintableLines(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return '?'
+		if r == '\n' {
+			return r
 		}
-		return r
+		return printableRune(r)
 	}, s)
+}
+
+func printableRune(r rune) rune {
+	if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || unicode.Is(unicode.Cf, r) {
+		return '?'
+	}
+	return r
 }

@@ -130,6 +130,6 @@ func (f *Factory) Source(store *credstore.Store) (*session.Source, error) {
 		Now:          f.Now,
 		ClientSecret: f.Getenv("PDAUTH_CLIENT_SECRET"),
 		LockDir:      lockDir,
-		Warn:         func(message string) { fmt.Fprintln(f.IOStreams.ErrOut, message) },
+		Warn:         func(message string) { fmt.Fprintln(f.IOStreams.ErrOut, PrintableLines(message)) },
 	}, nil
 }

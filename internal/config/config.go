@@ -76,15 +76,16 @@ func Load(dir string) (*File, error) {
 	return &f, nil
 }
 
-// clean drops entries that a hand edit may leave behind and that pdauth
-// must not use: a null profile, and a profile name that ValidateProfile
-// rejects, since names become keychain accounts and file names.
+// clean drops null profiles, which a hand edit may leave behind. Entries
+// whose names ValidateProfile rejects stay in the file, so that a save does
+// not lose them, but Names and Profile never return them: names become
+// keychain accounts and file names.
 func (f *File) clean() {
 	if f.Profiles == nil {
 		f.Profiles = map[string]*Profile{}
 	}
 	for name, p := range f.Profiles {
-		if p == nil || ValidateProfile(name) != nil {
+		if p == nil {
 			delete(f.Profiles, name)
 		}
 	}
@@ -103,17 +104,19 @@ func (f *File) Save(dir string) error {
 // Profile returns the named profile's settings, or empty settings when the
 // file has none.
 func (f *File) Profile(name string) *Profile {
-	if p, ok := f.Profiles[name]; ok {
+	if p, ok := f.Profiles[name]; ok && ValidateProfile(name) == nil {
 		return p
 	}
 	return &Profile{}
 }
 
-// Names returns the profile names in the file, sorted.
+// Names returns the valid profile names in the file, sorted.
 func (f *File) Names() []string {
 	names := make([]string, 0, len(f.Profiles))
 	for name := range f.Profiles {
-		names = append(names, name)
+		if ValidateProfile(name) == nil {
+			names = append(names, name)
+		}
 	}
 	sort.Strings(names)
 	return names

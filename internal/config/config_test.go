@@ -71,6 +71,18 @@ func TestLoadDropsUnusableEntries(t *testing.T) {
 	if f.Profile("default") == nil {
 		t.Error("Profile() returned nil for a dropped profile")
 	}
+	if f.Profile("../../outside").Storage != "" {
+		t.Error("Profile() returned the settings of an invalid name")
+	}
+
+	// A save keeps the entry with the invalid name for the user to fix.
+	if err := f.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	saved, _ := os.ReadFile(filepath.Join(dir, "config.json"))
+	if !strings.Contains(string(saved), "../../outside") {
+		t.Errorf("the save dropped the entry with the invalid name:\n%s", saved)
+	}
 }
 
 func TestLoadCorruptFile(t *testing.T) {

@@ -53,6 +53,7 @@ func URL(u *url.URL) string {
 	clean := *u
 	clean.User = nil
 	clean.RawQuery = ""
+	clean.ForceQuery = false
 	clean.Fragment = ""
 	s := clean.String()
 	if u.RawQuery != "" {
@@ -86,7 +87,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		fmt.Fprintf(t.Out, "debug: < error after %s: %v\n", elapsed, err)
 		return nil, err
 	}
-	fmt.Fprintf(t.Out, "debug: < %s %s (%s)\n", resp.Proto, resp.Status, elapsed)
+	fmt.Fprintf(t.Out, "debug: < %s %s (%s)\n", resp.Proto, printable(resp.Status), elapsed)
 	return resp, nil
 }
 
@@ -111,4 +112,15 @@ func formBody(req *http.Request) url.Values {
 		return nil
 	}
 	return form
+}
+
+// printable replaces control characters, so that a server's status line
+// cannot rewrite the terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
 }

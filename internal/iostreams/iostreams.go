@@ -23,6 +23,10 @@ type IOStreams struct {
 	// only then.
 	StdinIsTerminal  bool
 	StderrIsTerminal bool
+
+	// StderrWidth is the width of the stderr terminal in columns, or 0 when
+	// stderr is not a terminal or its size is unknown.
+	StderrWidth int
 }
 
 // System returns the process's own standard streams.
@@ -33,7 +37,16 @@ func System() *IOStreams {
 		ErrOut:           os.Stderr,
 		StdinIsTerminal:  isTerminal(os.Stdin),
 		StderrIsTerminal: isTerminal(os.Stderr),
+		StderrWidth:      terminalWidth(os.Stderr),
 	}
+}
+
+func terminalWidth(f *os.File) int {
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return width
 }
 
 // isTerminal reports whether f is a terminal. Unlike a check for a

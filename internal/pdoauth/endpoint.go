@@ -43,7 +43,7 @@ func Endpoint(baseURL string) oauth2.Endpoint {
 func ParseServiceURL(name, raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return "", fmt.Errorf("invalid %s: not an absolute URL", name)
+		return "", fmt.Errorf("invalid %s %q: not an absolute URL", name, redactedText(raw))
 	}
 	raw = u.Redacted() // the password of a user:password@ URL stays out of messages
 	switch {
@@ -71,4 +71,21 @@ func RegionName(apiURL string) string {
 		return u.Host
 	}
 	return apiURL
+}
+
+// redactedText returns raw with the password of a user:password@ URL
+// replaced, also when raw does not parse as a URL.
+func redactedText(raw string) string {
+	scheme, rest, found := strings.Cut(raw, "://")
+	if !found {
+		return raw
+	}
+	userinfo, host, found := strings.Cut(rest, "@")
+	if !found || strings.Contains(userinfo, "/") {
+		return raw
+	}
+	if user, _, hasPassword := strings.Cut(userinfo, ":"); hasPassword {
+		return scheme + "://" + user + ":xxxxx@" + host
+	}
+	return raw
 }

@@ -61,7 +61,7 @@ func DescribeTokenError(err error, secrets ...string) *TokenError {
 	}
 
 	te := &TokenError{
-		Status:      re.Response.Status,
+		Status:      redact(re.Response.Status, secrets),
 		ErrorCode:   redact(re.ErrorCode, secrets),
 		Description: redact(re.ErrorDescription, secrets),
 		Err:         err,

@@ -72,6 +72,10 @@ func (s *Source) Token(ctx context.Context, profile string) (*credstore.Record, 
 	}
 
 	refreshed, err := s.refresh(ctx, record)
+	var loginErr *LoginError
+	if errors.As(err, &loginErr) {
+		markRefreshRejected(s.LockDir, profile, record)
+	}
 	if err != nil {
 		return s.fallBack(record, err)
 	}
