@@ -351,7 +351,7 @@ func (o *LoginOptions) waitForCode(ctx context.Context, server *loopback.Server)
 			return err
 		})
 	case o.IO.StderrIsTerminal && o.Getenv("TERM") != "dumb":
-		// The full message stays on screen; the spinner line is short, and
+		// The full message stays on screen. The spinner line is short and
 		// cut to the terminal's width, because a wrapped line would scroll
 		// at every frame.
 		fmt.Fprintln(out, message)

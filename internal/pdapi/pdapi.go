@@ -17,7 +17,7 @@ import (
 var ErrUnauthorized = errors.New("PagerDuty rejected the access token (401 Unauthorized)")
 
 // NewClient returns a go-pagerduty client that sends token as an OAuth
-// bearer token to apiURL through httpClient. GET requests answered with 429
+// bearer token to apiURL through httpClient. GET requests that fail with 429
 // or a 5xx status are retried, since go-pagerduty v1.8.0 does not retry. In
 // that version NewOAuthClient drops its options, so the endpoint is set
 // through NewClient instead.
