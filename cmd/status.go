@@ -281,7 +281,14 @@ func printStatus(w io.Writer, s ProfileStatus, now time.Time) {
 	}
 
 	p := cmdutil.Printable
-	fmt.Fprintf(w, "  Logged in:  yes, as %s <%s> (%s)\n", p(s.UserName), p(s.UserEmail), p(s.UserID))
+	who := "yes"
+	if s.UserName != "" || s.UserEmail != "" {
+		who = fmt.Sprintf("yes, as %s <%s>", p(s.UserName), p(s.UserEmail))
+	}
+	if s.UserID != "" {
+		who += " (" + p(s.UserID) + ")"
+	}
+	fmt.Fprintf(w, "  Logged in:  %s\n", who)
 	fmt.Fprintf(w, "  Account:    %s, region %s (%s)\n", p(s.AccountSubdomain), p(s.Region), p(s.APIURL))
 	fmt.Fprintf(w, "  Scope:      %s\n", p(s.Scope))
 	fmt.Fprintf(w, "  Expires:    %s\n", describeExpiry(s, now))
