@@ -45,4 +45,9 @@ for goos in linux darwin windows; do
   done
 done
 
+# The release setup: the documentation hook, the man pages, and the release
+# ldflags on every target (goreleaser itself is not installed here).
+echo "==> release check"
+scripts/release-check.sh
+
 echo "==> all checks passed"
