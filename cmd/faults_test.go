@@ -82,7 +82,7 @@ func TestLoginTokenEndpointFaults(t *testing.T) {
 				mu.Unlock()
 				tt.fault(w, r)
 			})
-			h.httpTimeout = 300 * time.Millisecond
+			h.httpTimeout = 1500 * time.Millisecond
 
 			code, stdout, stderr := h.run("login")
 			if code != 1 {

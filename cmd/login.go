@@ -253,7 +253,6 @@ func loginRun(ctx context.Context, o *LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	_ = server.Close() // free the port before the network round trips
 
 	token, err := o.exchange(ctx, config, code, verifier)
 	if err != nil {

@@ -110,7 +110,7 @@ func TestRefreshFailuresKeepRecord(t *testing.T) {
 			if tt.revoke {
 				h.server.RevokeRefreshTokens()
 			}
-			h.httpTimeout = 300 * time.Millisecond
+			h.httpTimeout = 1500 * time.Millisecond
 
 			code, stdout, stderr := h.run("token")
 			if code != tt.wantCode {
