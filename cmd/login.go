@@ -220,12 +220,6 @@ func (o *LoginOptions) portInUseError(err *loopback.PortInUseError) error {
 // loginRun runs the whole login: keychain check, loopback server, browser,
 // code exchange, /users/me, and saving the record.
 func loginRun(ctx context.Context, o *LoginOptions) error {
-	// The callback server's debug log, the spinner and the paste prompt
-	// print from their own goroutines.
-	streams := *o.IO
-	streams.ErrOut = waitui.Sync(o.IO.ErrOut)
-	o.IO = &streams
-
 	if err := o.checkStorage(); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/pdauth/pdauth/internal/cmdutil"
 	"github.com/pdauth/pdauth/internal/config"
 	"github.com/pdauth/pdauth/internal/debuglog"
+	"github.com/pdauth/pdauth/internal/waitui"
 )
 
 const rootLong = `pdauth logs you in to PagerDuty from the terminal with OAuth 2.0 and PKCE,
@@ -73,6 +74,10 @@ func NewCmdRoot(f *cmdutil.Factory, version string) *cobra.Command {
 // Execute runs the root command with args and returns the process exit
 // code. It prints the error, if any, once on stderr.
 func Execute(ctx context.Context, f *cmdutil.Factory, version string, args []string) int {
+	// Several goroutines print to stderr: the --debug trace of HTTP
+	// requests, the callback server's log, the spinner and the paste prompt.
+	f.IOStreams.ErrOut = waitui.Sync(f.IOStreams.ErrOut)
+
 	root := NewCmdRoot(f, version)
 	root.SetArgs(args)
 
