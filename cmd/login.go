@@ -23,6 +23,7 @@ import (
 	"github.com/pdauth/pdauth/internal/pdapi"
 	"github.com/pdauth/pdauth/internal/pdoauth"
 	"github.com/pdauth/pdauth/internal/session"
+	"github.com/pdauth/pdauth/internal/termtext"
 	"github.com/pdauth/pdauth/internal/waitui"
 )
 
@@ -51,7 +52,6 @@ type LoginOptions struct {
 	oauthBaseURL string
 	apiURL       string // PDAUTH_API_URL; empty means the one the id_token names
 	redirect     *url.URL
-	settings     *config.File
 	store        *credstore.Store
 }
 
@@ -124,7 +124,6 @@ func (o *LoginOptions) resolve(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	o.settings = settings
 	saved := settings.Profile(o.Profile)
 
 	flags := cmd.Flags()
@@ -186,12 +185,16 @@ func (o *LoginOptions) resolveServices(saved *config.Profile) error {
 		}
 	}
 
-	storage := config.StorageKeychain
-	if o.InsecureStorage {
-		storage = config.StorageFile
-	}
-	o.store, err = o.Factory.Store(storage)
+	o.store, err = o.Factory.Store(o.storageKind())
 	return err
+}
+
+// storageKind returns where this login stores the record.
+func (o *LoginOptions) storageKind() string {
+	if o.InsecureStorage {
+		return config.StorageFile
+	}
+	return config.StorageKeychain
 }
 
 func (o *LoginOptions) oauthConfig() *oauth2.Config {
@@ -206,10 +209,7 @@ func (o *LoginOptions) oauthConfig() *oauth2.Config {
 
 // portInUseError explains how to get past a taken callback port.
 func (o *LoginOptions) portInUseError(err *loopback.PortInUseError) error {
-	port := o.redirect.Port()
-	if port == "" {
-		port = "80"
-	}
+	port := loopback.Port(o.redirect)
 	msg := fmt.Sprintf("%v.\nFree port %s, or register another redirect URI on your PagerDuty app and pass it with --redirect-uri.", err, port)
 	if runtime.GOOS == "darwin" && port == "5000" {
 		msg += "\nOn macOS the AirPlay Receiver holds port 5000: turn it off in System Settings > General > AirDrop & Handoff."
@@ -306,10 +306,7 @@ func (o *LoginOptions) printRemoteHints() {
 		fmt.Fprintf(errOut, "  - copy that page's address (it starts with %s?) and paste it here, then press Enter\n", o.RedirectURI)
 	}
 	if overSSH {
-		port := o.redirect.Port()
-		if port == "" {
-			port = "80"
-		}
+		port := loopback.Port(o.redirect)
 		host, err := os.Hostname()
 		if err != nil || host == "" {
 			host = "THIS-HOST"
@@ -427,10 +424,10 @@ func (o *LoginOptions) finish(ctx context.Context, token *oauth2.Token) error {
 	if userErr != nil {
 		// The token is saved and the token endpoint issued it, so the login
 		// succeeded. Only the user's name and email are missing.
-		fmt.Fprintf(o.IO.ErrOut, "✓ Logged in to %s\nwarning: %s\nRun pdauth whoami to try again.\n", displayAccount(record), cmdutil.PrintableLines(userErr.Error()))
+		fmt.Fprintf(o.IO.ErrOut, "✓ Logged in to %s\nwarning: %s\nRun pdauth whoami to try again.\n", displayAccount(record), termtext.PrintableLines(userErr.Error()))
 		return nil
 	}
-	fmt.Fprintf(o.IO.ErrOut, "✓ Logged in to %s as %s <%s>\n", displayAccount(record), cmdutil.Printable(user.Name), cmdutil.Printable(user.Email))
+	fmt.Fprintf(o.IO.ErrOut, "✓ Logged in to %s as %s <%s>\n", displayAccount(record), termtext.Printable(user.Name), termtext.Printable(user.Email))
 	if o.Getenv("PDAUTH_TOKEN") != "" {
 		fmt.Fprintln(o.IO.ErrOut, "warning: PDAUTH_TOKEN is set, so pdauth token and whoami keep using it instead of this login until you unset it.")
 	}
@@ -441,14 +438,10 @@ func (o *LoginOptions) finish(ctx context.Context, token *oauth2.Token) error {
 // refreshes, and deletes a record the profile kept in the other storage
 // before, so that no stale token is left behind.
 func (o *LoginOptions) saveSettings(ctx context.Context) error {
-	storage := config.StorageKeychain
-	if o.InsecureStorage {
-		storage = config.StorageFile
-	}
-
+	storage := o.storageKind()
 	var previous string
-	err := updateSettings(ctx, o.Factory, func(settings *config.File) {
-		previous = settings.Profile(o.Profile).Storage
+	err := o.Factory.UpdateConfig(ctx, func(settings *config.File) {
+		previous = settings.Profile(o.Profile).StorageKind()
 		settings.Profiles[o.Profile] = &config.Profile{
 			ClientID:    o.ClientID,
 			RedirectURI: o.RedirectURI,
@@ -462,41 +455,12 @@ func (o *LoginOptions) saveSettings(ctx context.Context) error {
 		return fmt.Errorf("the token is saved, but the profile's settings are not: %w", err)
 	}
 
-	if previous == "" {
-		previous = config.StorageKeychain
-	}
 	if previous != storage {
 		if old, err := o.Factory.Store(previous); err == nil {
 			_ = old.Delete(o.Profile) // gone already, or unreachable: nothing more to do
 		}
 	}
 	return nil
-}
-
-// updateSettings applies change to the settings file under a lock, so that
-// two profiles saved at the same moment do not overwrite each other.
-func updateSettings(ctx context.Context, f *cmdutil.Factory, change func(*config.File)) error {
-	lockDir, err := f.LockDir()
-	if err != nil {
-		return err
-	}
-	// A profile name cannot start with ".", so this lock is no profile's.
-	unlock, err := session.LockProfile(ctx, lockDir, ".settings", 0)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-
-	dir, err := f.ConfigDir()
-	if err != nil {
-		return fmt.Errorf("could not find the configuration directory: %w", err)
-	}
-	settings, err := config.Load(dir)
-	if err != nil {
-		return err
-	}
-	change(settings)
-	return settings.Save(dir)
 }
 
 // newRecord builds the record for a new token, taking the account facts
@@ -554,7 +518,7 @@ func fillFromUser(record *credstore.Record, user *pagerduty.User) {
 // when the subdomain is unknown.
 func displayAccount(record *credstore.Record) string {
 	if record.Subdomain != "" {
-		return cmdutil.Printable(record.Subdomain)
+		return termtext.Printable(record.Subdomain)
 	}
 	return record.APIURL
 }

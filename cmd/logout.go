@@ -12,6 +12,7 @@ import (
 	"github.com/pdauth/pdauth/internal/credstore"
 	"github.com/pdauth/pdauth/internal/iostreams"
 	"github.com/pdauth/pdauth/internal/session"
+	"github.com/pdauth/pdauth/internal/termtext"
 )
 
 // LogoutOptions holds the logout command's dependencies.
@@ -53,7 +54,7 @@ func logoutRun(ctx context.Context, o *LogoutOptions) error {
 		return err
 	}
 	_, hasSettings := settings.Profiles[o.Profile]
-	storage := settings.Profile(o.Profile).Storage
+	storage := settings.Profile(o.Profile).StorageKind()
 	store, err := o.Factory.Store(storage)
 	if err != nil {
 		return err
@@ -64,7 +65,7 @@ func logoutRun(ctx context.Context, o *LogoutOptions) error {
 		return err
 	}
 	if hasSettings {
-		err := updateSettings(ctx, o.Factory, func(f *config.File) { delete(f.Profiles, o.Profile) })
+		err := o.Factory.UpdateConfig(ctx, func(f *config.File) { delete(f.Profiles, o.Profile) })
 		if err != nil {
 			return fmt.Errorf("the token is deleted, but the profile's settings are not: %w", err)
 		}
@@ -120,7 +121,7 @@ func (o *LogoutOptions) report(record *credstore.Record, storage string, hadSett
 	}
 	fmt.Fprintf(errOut, "✓ Logged out of profile %q", o.Profile)
 	if record.Subdomain != "" {
-		fmt.Fprintf(errOut, " (%s)", cmdutil.Printable(record.Subdomain))
+		fmt.Fprintf(errOut, " (%s)", termtext.Printable(record.Subdomain))
 	}
 	if hadSettings {
 		fmt.Fprintf(errOut, ": deleted the token from %s and the profile's settings.\n", where)

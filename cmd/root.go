@@ -12,6 +12,7 @@ import (
 	"github.com/pdauth/pdauth/internal/cmdutil"
 	"github.com/pdauth/pdauth/internal/config"
 	"github.com/pdauth/pdauth/internal/debuglog"
+	"github.com/pdauth/pdauth/internal/termtext"
 	"github.com/pdauth/pdauth/internal/waitui"
 )
 
@@ -91,7 +92,7 @@ func Execute(ctx context.Context, f *cmdutil.Factory, version string, args []str
 		return cmdutil.ExitInterrupted
 	}
 
-	fmt.Fprintf(f.IOStreams.ErrOut, "pdauth: %s\n", cmdutil.PrintableLines(err.Error()))
+	fmt.Fprintf(f.IOStreams.ErrOut, "pdauth: %s\n", termtext.PrintableLines(err.Error()))
 	if strings.HasPrefix(err.Error(), "unknown command") {
 		return cmdutil.ExitUsage
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/pdauth/pdauth/internal/iostreams"
 	"github.com/pdauth/pdauth/internal/pdapi"
 	"github.com/pdauth/pdauth/internal/session"
+	"github.com/pdauth/pdauth/internal/termtext"
 )
 
 // StatusOptions holds the status command's dependencies, then its flags.
@@ -164,10 +165,10 @@ func (o *StatusOptions) describe(name string, saved *config.Profile) ProfileStat
 	status := ProfileStatus{
 		Profile:      name,
 		Active:       name == o.Profile,
-		Storage:      storageName(saved.Storage),
+		Storage:      saved.StorageKind(),
 		TokenFromEnv: o.Factory.Getenv("PDAUTH_TOKEN") != "",
 	}
-	store, err := o.Factory.Store(saved.Storage)
+	store, err := o.Factory.Store(saved.StorageKind())
 	if err != nil {
 		status.Error, status.failed = oneLine(err.Error()), true
 		return status
@@ -214,7 +215,7 @@ func fillStatus(status *ProfileStatus, record *credstore.Record, now time.Time) 
 // first when needed, as whoami does, and records the result in status.
 // PDAUTH_TOKEN is not used: status describes the stored logins.
 func (o *StatusOptions) check(ctx context.Context, status *ProfileStatus, override string) {
-	record, err := currentRecord(ctx, o.Factory, status.Profile)
+	record, err := o.Factory.CurrentRecord(ctx, status.Profile)
 	if err == nil {
 		apiURL := record.APIURL
 		if override != "" {
@@ -237,13 +238,6 @@ func (o *StatusOptions) check(ctx context.Context, status *ProfileStatus, overri
 // line of the status output.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
-}
-
-func storageName(storage string) string {
-	if storage == config.StorageFile {
-		return config.StorageFile
-	}
-	return config.StorageKeychain
 }
 
 func (o *StatusOptions) print(statuses []ProfileStatus) error {
@@ -269,26 +263,26 @@ func printStatus(w io.Writer, s ProfileStatus, now time.Time) {
 	if s.Active {
 		active = " (active)"
 	}
-	fmt.Fprintf(w, "%s%s\n", cmdutil.Printable(s.Profile), active)
+	fmt.Fprintf(w, "%s%s\n", termtext.Printable(s.Profile), active)
 
 	switch {
 	case s.Error != "":
-		fmt.Fprintf(w, "  Logged in:  unknown: %s\n", cmdutil.Printable(s.Error))
+		fmt.Fprintf(w, "  Logged in:  unknown: %s\n", termtext.Printable(s.Error))
 		return
 	case !s.LoggedIn:
 		fmt.Fprintf(w, "  Logged in:  no (run: %s)\n", cmdutil.LoginCommand(s.Profile))
 		return
 	}
 
-	p := cmdutil.Printable
-	who := "yes"
+	p := termtext.Printable
+	loginLine := "yes"
 	if s.UserName != "" || s.UserEmail != "" {
-		who = fmt.Sprintf("yes, as %s <%s>", p(s.UserName), p(s.UserEmail))
+		loginLine = fmt.Sprintf("yes, as %s <%s>", p(s.UserName), p(s.UserEmail))
 	}
 	if s.UserID != "" {
-		who += " (" + p(s.UserID) + ")"
+		loginLine += " (" + p(s.UserID) + ")"
 	}
-	fmt.Fprintf(w, "  Logged in:  %s\n", who)
+	fmt.Fprintf(w, "  Logged in:  %s\n", loginLine)
 	fmt.Fprintf(w, "  Account:    %s, region %s (%s)\n", p(s.AccountSubdomain), p(s.Region), p(s.APIURL))
 	fmt.Fprintf(w, "  Scope:      %s\n", p(s.Scope))
 	fmt.Fprintf(w, "  Expires:    %s\n", describeExpiry(s, now))
@@ -296,7 +290,7 @@ func printStatus(w io.Writer, s ProfileStatus, now time.Time) {
 	if s.Check != nil {
 		result := "ok (GET /users/me)"
 		if !s.Check.OK {
-			result = "failed: " + cmdutil.Printable(s.Check.Error)
+			result = "failed: " + termtext.Printable(s.Check.Error)
 		}
 		fmt.Fprintf(w, "  Check:      %s\n", result)
 	}

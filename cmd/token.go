@@ -2,15 +2,12 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pdauth/pdauth/internal/cmdutil"
-	"github.com/pdauth/pdauth/internal/credstore"
 	"github.com/pdauth/pdauth/internal/iostreams"
-	"github.com/pdauth/pdauth/internal/session"
 )
 
 // TokenOptions holds the token command's dependencies.
@@ -53,35 +50,10 @@ func tokenRun(ctx context.Context, o *TokenOptions) error {
 		return err
 	}
 
-	record, err := currentRecord(ctx, o.Factory, o.Profile)
+	record, err := o.Factory.CurrentRecord(ctx, o.Profile)
 	if err != nil {
 		return err
 	}
 	_, err = fmt.Fprintln(o.IO.Out, record.AccessToken)
 	return err
-}
-
-// currentRecord returns the profile's record with a usable access token,
-// refreshing it when needed. Errors that a new login fixes exit with
-// cmdutil.ExitAuth.
-func currentRecord(ctx context.Context, f *cmdutil.Factory, profile string) (*credstore.Record, error) {
-	cfg, err := f.Config()
-	if err != nil {
-		return nil, err
-	}
-	store, err := f.Store(cfg.Profile(profile).Storage)
-	if err != nil {
-		return nil, err
-	}
-	source, err := f.Source(store)
-	if err != nil {
-		return nil, err
-	}
-
-	record, err := source.Token(ctx, profile)
-	var loginErr *session.LoginError
-	if errors.As(err, &loginErr) {
-		return nil, cmdutil.AuthError(fmt.Errorf("profile %q: %w", profile, err), profile)
-	}
-	return record, err
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/pdauth/pdauth/internal/iostreams"
 	"github.com/pdauth/pdauth/internal/pdapi"
 	"github.com/pdauth/pdauth/internal/pdoauth"
+	"github.com/pdauth/pdauth/internal/termtext"
 )
 
 // WhoamiOptions holds the whoami command's dependencies, then its flags.
@@ -117,7 +118,7 @@ func whoamiRecord(ctx context.Context, f *cmdutil.Factory, profile string) (*cre
 	if token := f.Getenv("PDAUTH_TOKEN"); token != "" {
 		return &credstore.Record{AccessToken: token, APIURL: pdoauth.APIURLUS}, nil
 	}
-	return currentRecord(ctx, f, profile)
+	return f.CurrentRecord(ctx, profile)
 }
 
 func newWhoamiOutput(user *pagerduty.User, record *credstore.Record, apiURL string) WhoamiOutput {
@@ -155,7 +156,7 @@ func (o *WhoamiOptions) print(out WhoamiOutput) error {
 		return enc.Encode(out)
 	}
 
-	p := cmdutil.Printable
+	p := termtext.Printable
 	tw := tabwriter.NewWriter(o.IO.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "Name:\t%s\n", p(out.Name))
 	fmt.Fprintf(tw, "Email:\t%s\n", p(out.Email))

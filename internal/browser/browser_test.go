@@ -1,33 +1,14 @@
 package browser
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/pdauth/pdauth/internal/pdtest"
 )
-
-// syncBuffer is a bytes.Buffer that the browser process and the test can
-// use at the same time.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // writeScript writes an executable shell script and returns its path.
 func writeScript(t *testing.T, body string) string {
@@ -67,7 +48,7 @@ func TestBrowserCommandArguments(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stderr syncBuffer
+			var stderr pdtest.SyncBuffer
 			l := &Launcher{Command: tt.command, Stderr: &stderr}
 			if err := l.Open(url); err != nil {
 				t.Fatalf("Open() error = %v", err)
@@ -82,7 +63,7 @@ func TestBrowserCommandArguments(t *testing.T) {
 
 func TestBrowserCommandNotAwaited(t *testing.T) {
 	script := writeScript(t, "sleep 3\n")
-	l := &Launcher{Command: script, Stderr: &syncBuffer{}}
+	l := &Launcher{Command: script, Stderr: &pdtest.SyncBuffer{}}
 
 	start := time.Now()
 	if err := l.Open("http://localhost:5000/"); err != nil {
@@ -94,7 +75,7 @@ func TestBrowserCommandNotAwaited(t *testing.T) {
 }
 
 func TestBrowserCommandMissing(t *testing.T) {
-	l := &Launcher{Command: filepath.Join(t.TempDir(), "no-such-browser"), Stderr: &syncBuffer{}}
+	l := &Launcher{Command: filepath.Join(t.TempDir(), "no-such-browser"), Stderr: &pdtest.SyncBuffer{}}
 	err := l.Open("http://localhost:5000/")
 	if err == nil || !strings.Contains(err.Error(), "from BROWSER") {
 		t.Fatalf("Open() error = %v, want one naming BROWSER", err)
@@ -105,7 +86,7 @@ func TestBrowserListTriedInOrder(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "no-such-browser")
 	second := writeScript(t, `echo second "$1"`)
 	third := writeScript(t, `echo third "$1"`)
-	var stderr syncBuffer
+	var stderr pdtest.SyncBuffer
 	l := &Launcher{Command: missing + ":" + second + ":" + third, Stderr: &stderr}
 
 	if err := l.Open("http://localhost:5000/"); err != nil {
@@ -122,7 +103,7 @@ func TestBrowserOnWSL(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", bin)
-	var stderr syncBuffer
+	var stderr pdtest.SyncBuffer
 	l := &Launcher{Stderr: &stderr, IsWSL: func() bool { return true }}
 
 	if err := l.Open("http://localhost:5000/"); err != nil {
@@ -135,7 +116,7 @@ func TestBrowserOnWSL(t *testing.T) {
 
 func TestBrowserCommandOwnSession(t *testing.T) {
 	script := writeScript(t, `cut -d" " -f6 /proc/$$/stat; cut -d" " -f6 /proc/$PPID/stat`) // field 6 is the session ID
-	var stderr syncBuffer
+	var stderr pdtest.SyncBuffer
 	l := &Launcher{Command: script, Stderr: &stderr}
 	if err := l.Open("http://localhost:5000/"); err != nil {
 		t.Fatalf("Open() error = %v", err)

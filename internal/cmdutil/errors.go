@@ -5,8 +5,8 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
-	"strings"
-	"unicode"
+
+	"github.com/pdauth/pdauth/internal/config"
 )
 
 // Exit codes of the pdauth process. Scripts rely on them, so they are part of
@@ -42,7 +42,7 @@ func AuthError(err error, profile string) error {
 
 // LoginCommand returns the command that logs in to profile.
 func LoginCommand(profile string) string {
-	if profile == "" || profile == "default" {
+	if profile == "" || profile == config.DefaultProfile {
 		return "pdauth login"
 	}
 	return "pdauth login --profile " + profile
@@ -59,30 +59,4 @@ func ExitCode(err error) int {
 		return exitErr.Code
 	}
 	return ExitFailure
-}
-
-// Printable replaces control characters in s with "?", so that text from a
-// server or a settings file cannot move the cursor, retitle the window or
-// clear the screen when pdauth prints it to a terminal. Unicode format
-// characters, such as bidirectional overrides, are replaced too.
-func Printable(s string) string {
-	return strings.Map(printableRune, s)
-}
-
-// PrintableLines is Printable for a message of several lines: it keeps the
-// line breaks.
-func PrintableLines(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\n' {
-			return r
-		}
-		return printableRune(r)
-	}, s)
-}
-
-func printableRune(r rune) rune {
-	if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || unicode.Is(unicode.Cf, r) {
-		return '?'
-	}
-	return r
 }

@@ -1,6 +1,8 @@
 package cmdutil
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -12,6 +14,7 @@ import (
 	"github.com/pdauth/pdauth/internal/credstore"
 	"github.com/pdauth/pdauth/internal/iostreams"
 	"github.com/pdauth/pdauth/internal/session"
+	"github.com/pdauth/pdauth/internal/termtext"
 )
 
 // HTTPTimeout bounds each request to the token endpoint and the REST API,
@@ -109,6 +112,58 @@ func (f *Factory) FileKeyring() (credstore.FileKeyring, error) {
 	return credstore.FileKeyring{Dir: filepath.Join(dir, "credentials")}, nil
 }
 
+// UpdateConfig applies change to the settings file under a lock, so that
+// two profiles saved at the same moment do not overwrite each other. It
+// loads the file again once it holds the lock.
+func (f *Factory) UpdateConfig(ctx context.Context, change func(*config.File)) error {
+	lockDir, err := f.LockDir()
+	if err != nil {
+		return err
+	}
+	// A profile name cannot start with ".", so this lock is no profile's.
+	unlock, err := session.LockProfile(ctx, lockDir, ".settings", 0)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+
+	dir, err := f.ConfigDir()
+	if err != nil {
+		return fmt.Errorf("could not find the configuration directory: %w", err)
+	}
+	settings, err := config.Load(dir)
+	if err != nil {
+		return err
+	}
+	change(settings)
+	return settings.Save(dir)
+}
+
+// CurrentRecord returns the profile's record with a usable access token,
+// refreshing it when needed. Errors that a new login fixes exit with
+// ExitAuth.
+func (f *Factory) CurrentRecord(ctx context.Context, profile string) (*credstore.Record, error) {
+	settings, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	store, err := f.Store(settings.Profile(profile).StorageKind())
+	if err != nil {
+		return nil, err
+	}
+	source, err := f.Source(store)
+	if err != nil {
+		return nil, err
+	}
+
+	record, err := source.Token(ctx, profile)
+	var loginErr *session.LoginError
+	if errors.As(err, &loginErr) {
+		return nil, AuthError(fmt.Errorf("profile %q: %w", profile, err), profile)
+	}
+	return record, err
+}
+
 // LockDir returns the directory of the per-profile lock files.
 func (f *Factory) LockDir() (string, error) {
 	dir, err := f.CacheDir()
@@ -130,6 +185,6 @@ func (f *Factory) Source(store *credstore.Store) (*session.Source, error) {
 		Now:          f.Now,
 		ClientSecret: f.Getenv("PDAUTH_CLIENT_SECRET"),
 		LockDir:      lockDir,
-		Warn:         func(message string) { fmt.Fprintln(f.IOStreams.ErrOut, PrintableLines(message)) },
+		Warn:         func(message string) { fmt.Fprintln(f.IOStreams.ErrOut, termtext.PrintableLines(message)) },
 	}, nil
 }

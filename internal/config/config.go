@@ -53,6 +53,15 @@ type Profile struct {
 	Storage     string `json:"storage,omitempty"` // StorageKeychain or StorageFile; empty means StorageKeychain
 }
 
+// StorageKind returns where the profile's record is stored: StorageFile, or
+// StorageKeychain for anything else, including an empty Storage.
+func (p *Profile) StorageKind() string {
+	if p.Storage == StorageFile {
+		return StorageFile
+	}
+	return StorageKeychain
+}
+
 // File is the content of the settings file.
 type File struct {
 	Profiles map[string]*Profile `json:"profiles"`

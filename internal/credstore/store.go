@@ -106,9 +106,7 @@ func (s *Store) Save(profile string, r *Record) error {
 // Delete removes the profile's record. It returns ErrNotFound when there is
 // none.
 func (s *Store) Delete(profile string) error {
-	err := s.call("delete from", func() (string, error) {
-		return "", s.Keyring.Delete(Service, profile)
-	})
+	err := s.delete(profile)
 	if errors.Is(err, keyring.ErrNotFound) {
 		return ErrNotFound
 	}
@@ -136,9 +134,7 @@ func (s *Store) CheckWritable(profile string) error {
 		return fmt.Errorf("the keychain returned a different value than the %d bytes just written", len(probe))
 	}
 
-	return s.call("delete from", func() (string, error) {
-		return "", s.Keyring.Delete(Service, account)
-	})
+	return s.delete(account)
 }
 
 func (s *Store) get(account string) (string, error) {
@@ -148,6 +144,12 @@ func (s *Store) get(account string) (string, error) {
 func (s *Store) set(account, value string) error {
 	return s.call("write to", func() (string, error) {
 		return "", s.Keyring.Set(Service, account, value)
+	})
+}
+
+func (s *Store) delete(account string) error {
+	return s.call("delete from", func() (string, error) {
+		return "", s.Keyring.Delete(Service, account)
 	})
 }
 

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/pdauth/pdauth/internal/termtext"
 )
 
 // Marker replaces every secret value in the trace.
@@ -87,7 +89,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		fmt.Fprintf(t.Out, "debug: < error after %s: %v\n", elapsed, err)
 		return nil, err
 	}
-	fmt.Fprintf(t.Out, "debug: < %s %s (%s)\n", resp.Proto, printable(resp.Status), elapsed)
+	fmt.Fprintf(t.Out, "debug: < %s %s (%s)\n", resp.Proto, termtext.Printable(resp.Status), elapsed)
 	return resp, nil
 }
 
@@ -112,15 +114,4 @@ func formBody(req *http.Request) url.Values {
 		return nil
 	}
 	return form
-}
-
-// printable replaces control characters, so that a server's status line
-// cannot rewrite the terminal.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, s)
 }

@@ -1,14 +1,12 @@
 package e2e
 
 import (
-	"bytes"
 	"net"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,7 +23,7 @@ func TestLoginInterruptFreesPort(t *testing.T) {
 
 	cmd := exec.Command(filepath.Join(binDir, "pdauth"), "login")
 	cmd.Env = append(baseEnv(), env...)
-	var stderr lockedBuffer
+	var stderr pdtest.SyncBuffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -67,23 +65,4 @@ func TestLoginInterruptFreesPort(t *testing.T) {
 		t.Fatalf("port %s not free right after the interrupted login: %v", u.Port(), err)
 	}
 	l.Close()
-}
-
-// lockedBuffer is a bytes.Buffer that a process's output copier and the
-// test may use at once.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

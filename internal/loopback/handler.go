@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pdauth/pdauth/internal/debuglog"
+	"github.com/pdauth/pdauth/internal/termtext"
 )
 
 // AuthorizationError is an error response from the authorization server
@@ -99,22 +100,9 @@ func isPrefetch(r *http.Request) bool {
 	return strings.Contains(strings.ToLower(purpose), "prefetch")
 }
 
-// printable replaces control characters and limits the length, so that text
-// from the browser cannot rewrite the terminal when it is printed.
+// printable makes text from the browser safe and short for the terminal.
 func printable(s string) string {
-	const maxLength = 300
-	var b strings.Builder
-	for _, r := range s {
-		if b.Len() >= maxLength {
-			b.WriteString("…")
-			break
-		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			r = '?'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return termtext.Printable(termtext.Truncate(s, 300))
 }
 
 func pageTitle(kind pageKind) string {

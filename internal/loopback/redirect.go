@@ -45,13 +45,18 @@ func IsLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// Port returns the port of a redirect URI, "80" when it names none.
+func Port(u *url.URL) string {
+	if port := u.Port(); port != "" {
+		return port
+	}
+	return "80"
+}
+
 // listenAddresses returns the addresses to bind for u: both 127.0.0.1 and
 // ::1 for localhost, because a browser may resolve it to either.
 func listenAddresses(u *url.URL) []string {
-	port := u.Port()
-	if port == "" {
-		port = "80"
-	}
+	port := Port(u)
 	host := u.Hostname()
 	if strings.EqualFold(host, "localhost") {
 		return []string{net.JoinHostPort("127.0.0.1", port), net.JoinHostPort("::1", port)}

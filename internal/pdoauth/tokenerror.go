@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/oauth2"
+
+	"github.com/pdauth/pdauth/internal/termtext"
 )
 
 // maxExcerpt is the longest part of a non-OAuth error body that
@@ -77,10 +79,7 @@ func DescribeTokenError(err error, secrets ...string) *TokenError {
 func excerpt(body []byte) string {
 	text := htmlTag.ReplaceAllString(string(body), " ")
 	text = strings.TrimSpace(whitespace.ReplaceAllString(text, " "))
-	if len(text) > maxExcerpt {
-		text = strings.ToValidUTF8(text[:maxExcerpt], "") + "…"
-	}
-	return text
+	return termtext.Truncate(text, maxExcerpt)
 }
 
 // redact replaces each secret in s, raw or URL-encoded, by a marker, and
@@ -97,10 +96,5 @@ func redact(s string, secrets []string) string {
 			s = strings.ReplaceAll(s, form, "[redacted]")
 		}
 	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, s)
+	return termtext.Printable(s)
 }

@@ -1,7 +1,6 @@
 package pdtest_test
 
 import (
-	"bytes"
 	"log/slog"
 	"net"
 	"net/http"
@@ -154,28 +153,9 @@ func TestConcurrentLogins(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer that the server goroutines can write to
-// while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestLogsContainNoSecrets(t *testing.T) {
 	const secret = "s3cret-value"
-	var logs lockedBuffer
+	var logs pdtest.SyncBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h := newHarness(t, pdtest.Config{ClientSecret: secret, Logger: logger})
 

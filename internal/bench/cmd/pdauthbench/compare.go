@@ -97,7 +97,7 @@ func (b *benchmark) benchToken(ctx context.Context) error {
 func (b *benchmark) benchWhoami(ctx context.Context) error {
 	oneUsersMe := func(requests []serverRequest) error {
 		if len(requests) != 1 || requests[0].Path != "/users/me" || requests[0].Status != 200 {
-			return fmt.Errorf("sent %v to the test server, want exactly one GET /users/me answered 200", requests)
+			return fmt.Errorf("sent %v to the test server, want exactly one GET /users/me with status 200", requests)
 		}
 		return nil
 	}

@@ -24,9 +24,9 @@
 //	pdauthbench -bin DIR [-pairs N] [-login-pairs N] [-warmup N] [-init-runs N] [-profile NAME]
 //
 // DIR must contain pdauth, keyringfloor, whoamifloor, loginfloor,
-// pdtestserver and measure, which runs each measured program and reports its
-// rusage (see its documentation for why); scripts/bench.sh builds them and runs pdauthbench inside
-// scripts/with-keyring.sh. pdauthbench writes pdauth's keychain entry for
+// pdtestserver and measure. measure runs each measured program and reports
+// its rusage (its documentation says why). scripts/bench.sh builds them all
+// and runs pdauthbench inside scripts/with-keyring.sh. pdauthbench writes pdauth's keychain entry for
 // the profile, so it refuses to start when that entry already exists, and
 // deletes it at the end. Children get XDG_CONFIG_HOME and XDG_CACHE_HOME in
 // a temporary directory.

@@ -61,7 +61,7 @@ func TestBrowse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr lockedBuffer
+			var stdout, stderr pdtest.SyncBuffer
 
 			code := run(context.Background(), append([]string{"browse"}, tt.args...), &stdout, &stderr)
 
@@ -101,7 +101,7 @@ func TestBrowseCompletesLogin(t *testing.T) {
 		"code_challenge":        {strings.Repeat("A", 43)},
 		"code_challenge_method": {"S256"},
 	}.Encode()
-	var stdout, stderr lockedBuffer
+	var stdout, stderr pdtest.SyncBuffer
 
 	code := run(context.Background(), []string{"browse", authorizeURL}, &stdout, &stderr)
 

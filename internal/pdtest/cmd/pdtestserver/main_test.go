@@ -7,31 +7,11 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/pdauth/pdauth/internal/pdtest"
 )
-
-// lockedBuffer is a strings.Builder that run may write to while the test
-// reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 func TestParseServeFlags(t *testing.T) {
 	tests := []struct {
@@ -104,7 +84,7 @@ func TestRunServeRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr lockedBuffer
+			var stdout, stderr pdtest.SyncBuffer
 
 			code := run(context.Background(), tt.args, &stdout, &stderr)
 
@@ -125,7 +105,7 @@ func TestRunServePrintsURL(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stdoutReader, stdoutWriter := io.Pipe()
-	var stderr lockedBuffer
+	var stderr pdtest.SyncBuffer
 	exitCode := make(chan int, 1)
 	go func() {
 		exitCode <- run(ctx, nil, stdoutWriter, &stderr)
