@@ -234,10 +234,21 @@ func (o *StatusOptions) check(ctx context.Context, status *ProfileStatus, overri
 	status.failed = !errors.Is(err, pdapi.ErrUnauthorized) && !(errors.As(err, &exitErr) && exitErr.Code == cmdutil.ExitAuth)
 }
 
-// oneLine joins the lines of a multi-line message, so that it fits one
-// line of the status output.
+// oneLine joins the lines of a multi-line message into sentences on one
+// line, so that it fits one line of the status output.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	var parts []string
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.Join(strings.Fields(line), " ")
+		if line == "" {
+			continue
+		}
+		if n := len(parts); n > 0 && !strings.HasSuffix(parts[n-1], ".") {
+			parts[n-1] += "."
+		}
+		parts = append(parts, line)
+	}
+	return strings.Join(parts, " ")
 }
 
 func (o *StatusOptions) print(statuses []ProfileStatus) error {
