@@ -32,8 +32,8 @@ CGO_ENABLED=1 scripts/with-keyring.sh go test -race -count=1 ./...
 
 # Each fuzz target runs briefly on top of its checked-in seed corpus, which
 # the go test run above already replayed.
-echo "==> fuzz (${PDAUTH_FUZZTIME:-10s} per target)"
-scripts/fuzz.sh "${PDAUTH_FUZZTIME:-10s}"
+echo "==> fuzz (${PDAUTH_FUZZTIME:-100000x} per target)"
+scripts/fuzz.sh "${PDAUTH_FUZZTIME:-100000x}"
 
 # CGO_ENABLED=0 needs no C cross-compiler, and the builds fail on code that
 # compiles only with cgo or only on the host platform.
