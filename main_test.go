@@ -61,7 +61,7 @@ func TestVersionLdflags(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 
-	const want = "pdauth 9.8.7 (commit 0123456789abcdef, built 2026-02-03T04:05:06Z)\n"
+	const want = "pdauth version 9.8.7 (commit 0123456789abcdef, built 2026-02-03T04:05:06Z)\n"
 	for _, args := range [][]string{{"--version"}, {"version"}} {
 		out, err := exec.Command(binary, args...).Output()
 		if err != nil {

@@ -129,8 +129,8 @@ func TestVersion(t *testing.T) {
 	h := newHarness(t, pdtest.Config{})
 	for _, args := range [][]string{{"--version"}, {"version"}} {
 		code, stdout, _ := h.run(args...)
-		if code != 0 || stdout != "pdauth test\n" {
-			t.Errorf("pdauth %v = %d, %q; want 0, %q", args, code, stdout, "pdauth test\n")
+		if code != 0 || stdout != "pdauth version test\n" {
+			t.Errorf("pdauth %v = %d, %q; want 0, %q", args, code, stdout, "pdauth version test\n")
 		}
 	}
 }

@@ -16,7 +16,7 @@ func NewCmdVersion(f *cmdutil.Factory, version string) *cobra.Command {
 		Short: "Print the pdauth version",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := fmt.Fprintf(f.IOStreams.Out, "pdauth %s\n", version)
+			_, err := fmt.Fprintf(f.IOStreams.Out, "pdauth version %s\n", version)
 			return err
 		},
 	}

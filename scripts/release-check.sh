@@ -90,7 +90,7 @@ for goos in linux darwin windows; do
   done
 done
 
-want="pdauth $TEST_VERSION (commit $TEST_COMMIT, built $TEST_DATE)"
+want="pdauth version $TEST_VERSION (commit $TEST_COMMIT, built $TEST_DATE)"
 for args in --version version; do
   got=$("$out/pdauth-linux-amd64" "$args")
   if [[ "$got" != "$want" ]]; then
