@@ -62,22 +62,20 @@ func New() *Factory {
 		Getenv:      os.Getenv,
 		Now:         time.Now,
 		OpenBrowser: launcher.Open,
-		ConfigDir:   userDir(os.UserConfigDir),
-		CacheDir:    userDir(os.UserCacheDir),
+		ConfigDir:   config.UserDir,
+		CacheDir:    userCacheDir,
 		Profile:     config.DefaultProfile,
 	}
 }
 
-// userDir returns a function that appends "pdauth" to the directory base
-// returns.
-func userDir(base func() (string, error)) func() (string, error) {
-	return func() (string, error) {
-		dir, err := base()
-		if err != nil {
-			return "", err
-		}
-		return filepath.Join(dir, "pdauth"), nil
+// userCacheDir returns pdauth's cache directory, which holds the lock files:
+// pdauth in the user's cache directory, for example ~/.cache/pdauth on Linux.
+func userCacheDir() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
 	}
+	return filepath.Join(dir, "pdauth"), nil
 }
 
 // Config loads the settings file.

@@ -22,6 +22,16 @@ const (
 	StorageFile     = "file"     // a 0600 file, chosen with --insecure-storage
 )
 
+// UserDir returns pdauth's configuration directory: pdauth in the user's
+// configuration directory, for example ~/.config/pdauth on Linux.
+func UserDir() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "pdauth"), nil
+}
+
 // fileName is the settings file inside the pdauth configuration directory.
 const fileName = "config.json"
 

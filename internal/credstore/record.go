@@ -78,6 +78,23 @@ func (r *Record) validate() error {
 	return nil
 }
 
+// RefreshBefore is how long before its expiry an access token is refreshed,
+// so that a token handed to a script does not expire while the script runs.
+const RefreshBefore = 5 * time.Minute
+
+// NeedsLogin reports whether the access token has expired and there is no
+// refresh token to renew it.
+func (r *Record) NeedsLogin(now time.Time) bool {
+	return r.RefreshToken == "" && r.ExpiresWithin(now, 0)
+}
+
+// NeedsRefresh reports whether the access token should be refreshed before
+// use: it expires within RefreshBefore of now and there is a refresh token.
+// A token whose whole lifetime is shorter than RefreshBefore always needs it.
+func (r *Record) NeedsRefresh(now time.Time) bool {
+	return r.RefreshToken != "" && r.ExpiresWithin(now, RefreshBefore)
+}
+
 // ExpiresWithin reports whether the access token expires within d of now. A
 // record without an expiry never expires.
 func (r *Record) ExpiresWithin(now time.Time, d time.Duration) bool {

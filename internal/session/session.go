@@ -16,10 +16,6 @@ import (
 	"github.com/pdauth/pdauth/internal/pdoauth"
 )
 
-// RefreshBefore is how long before its expiry an access token is refreshed,
-// so that a token handed to a script does not expire while the script runs.
-const RefreshBefore = 5 * time.Minute
-
 // LoginError is an error that a new `pdauth login` fixes: no record, an
 // expired token without a refresh token, or a refresh token that the server
 // rejects.
@@ -44,10 +40,9 @@ type Source struct {
 	Warn func(message string)
 }
 
-// Token returns the profile's record with an access token that is not
-// within RefreshBefore of its expiry, refreshing it when needed. A token
-// whose whole lifetime is shorter than RefreshBefore is refreshed on every
-// call. A fresh token costs one record read and no lock.
+// Token returns the profile's record with an access token that does not
+// need refreshing (see credstore.Record.NeedsRefresh), refreshing it first
+// when it does. A fresh token costs one record read and no lock.
 //
 // A token that needs refreshing is refreshed under the profile's lock. After
 // taking it, Token reads the record again and uses it when another process
@@ -114,14 +109,14 @@ func (s *Source) load(profile string) (*credstore.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	if record.RefreshToken == "" && record.ExpiresWithin(s.Now(), 0) {
+	if record.NeedsLogin(s.Now()) {
 		return nil, &LoginError{Err: errors.New("the access token expired and there is no refresh token")}
 	}
 	return record, nil
 }
 
 func (s *Source) needsRefresh(record *credstore.Record) bool {
-	return record.RefreshToken != "" && record.ExpiresWithin(s.Now(), RefreshBefore)
+	return record.NeedsRefresh(s.Now())
 }
 
 // refresh exchanges the record's refresh token for a new token pair and
