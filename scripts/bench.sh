@@ -6,8 +6,9 @@
 # Usage: scripts/bench.sh [pdauthbench flags...]
 #   e.g. scripts/bench.sh -pairs 200 -login-pairs 50
 #
-# PDAUTHBENCH_PDAUTH=/path/to/pdauth benchmarks that binary instead of the
-# one built from this checkout, for example a build with a proposed change.
+# PDAUTHBENCH_PDAUTH=/path/to/pdauth benchmarks that binary, and the
+# pdauth-core next to it, instead of the ones built from this checkout, for
+# example a build with a proposed change.
 #
 # It builds pdauth and the floors as the release does (-trimpath -ldflags
 # "-s -w", CGO_ENABLED=0) into a temporary directory, then runs
@@ -30,8 +31,10 @@ build() {
 if [[ -n "${PDAUTHBENCH_PDAUTH-}" ]]; then
   echo "# pdauth: $PDAUTHBENCH_PDAUTH (PDAUTHBENCH_PDAUTH)" >&2
   cp "$PDAUTHBENCH_PDAUTH" "$bin/pdauth"
+  cp "$(dirname "$PDAUTHBENCH_PDAUTH")/pdauth-core" "$bin/pdauth-core"
 else
   build pdauth .
+  build pdauth-core ./cmd/pdauth-core
 fi
 build keyringfloor ./internal/bench/cmd/keyringfloor
 build whoamifloor ./internal/bench/cmd/whoamifloor

@@ -46,8 +46,9 @@ fi
 
 bin=$(mktemp -d "${TMPDIR:-/tmp}/pdauth-demo.XXXXXX")
 trap 'rm -rf -- "$bin"' EXIT
-echo "# building pdauth and the test server" >&2
-(cd "$repo" && go build -o "$bin/pdauth" . && go build -o "$bin/pdtestserver" ./internal/pdtest/cmd/pdtestserver)
+echo "# building pdauth, pdauth-core and the test server" >&2
+(cd "$repo" && go build -o "$bin/pdauth" . && go build -o "$bin/pdauth-core" ./cmd/pdauth-core &&
+  go build -o "$bin/pdtestserver" ./internal/pdtest/cmd/pdtestserver)
 # The browser follows the redirects quietly, as a real one would.
 printf '#!/bin/sh\nexec "%s/pdtestserver" browse "$1" 2>/dev/null\n' "$bin" >"$bin/browser"
 chmod +x "$bin/browser"

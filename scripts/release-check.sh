@@ -5,9 +5,10 @@
 #      and check that the archives and packages ship every generated file;
 #   2. run the before hook's gendocs command, with test values for the
 #      templates, and syntax-check the completion scripts and man pages;
-#   3. cross-compile every goos/goarch target with the ldflags line from
-#      .goreleaser.yaml, and check that the linux/amd64 binary prints the
-#      injected version, commit and date.
+#   3. cross-compile pdauth and pdauth-core for every goos/goarch target,
+#      pdauth-core with the ldflags line from .goreleaser.yaml, and check
+#      that the linux/amd64 pdauth prints the injected version, commit and
+#      date, which it gets from the pdauth-core next to it.
 #
 # Usage: scripts/release-check.sh
 #
@@ -84,15 +85,18 @@ fi
 echo "    -ldflags \"$ldflags\""
 for goos in linux darwin windows; do
   for goarch in amd64 arm64; do
-    binary="$out/pdauth-$goos-$goarch"
-    CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build -trimpath -ldflags "$ldflags" -o "$binary" .
-    echo "    $goos/$goarch: $(stat -c %s "$binary") bytes"
+    dir="$out/$goos-$goarch"
+    exe=""
+    [[ $goos == windows ]] && exe=".exe"
+    CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build -trimpath -ldflags "-s -w" -o "$dir/pdauth$exe" .
+    CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build -trimpath -ldflags "$ldflags" -o "$dir/pdauth-core$exe" ./cmd/pdauth-core
+    echo "    $goos/$goarch: pdauth $(stat -c %s "$dir/pdauth$exe") bytes, pdauth-core $(stat -c %s "$dir/pdauth-core$exe") bytes"
   done
 done
 
 want="pdauth version $TEST_VERSION (commit $TEST_COMMIT, built $TEST_DATE)"
 for args in --version version; do
-  got=$("$out/pdauth-linux-amd64" "$args")
+  got=$("$out/linux-amd64/pdauth" "$args")
   if [[ "$got" != "$want" ]]; then
     echo "release-check.sh: pdauth $args printed '$got', want '$want'" >&2
     exit 1

@@ -42,6 +42,7 @@ for goos in linux darwin windows; do
   for goarch in amd64 arm64; do
     echo "    $goos/$goarch"
     CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build -o /dev/null .
+    CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build -o /dev/null ./cmd/pdauth-core
   done
 done
 

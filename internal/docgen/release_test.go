@@ -18,14 +18,18 @@ type releaseConfig struct {
 		Hooks []string `yaml:"hooks"`
 	} `yaml:"before"`
 	Builds []struct {
+		ID      string   `yaml:"id"`
+		Main    string   `yaml:"main"`
 		Goos    []string `yaml:"goos"`
 		Goarch  []string `yaml:"goarch"`
 		Ldflags []string `yaml:"ldflags"`
 	} `yaml:"builds"`
 	Archives []struct {
+		IDs   []string      `yaml:"ids"`
 		Files []releaseFile `yaml:"files"`
 	} `yaml:"archives"`
 	Nfpms []struct {
+		IDs      []string `yaml:"ids"`
 		Formats  []string `yaml:"formats"`
 		Contents []struct {
 			Src      string `yaml:"src"`
@@ -110,26 +114,58 @@ func matchingFiles(t *testing.T, src string, generated []string) []string {
 
 func TestReleaseBuildsEveryTarget(t *testing.T) {
 	config := loadReleaseConfig(t)
-	if len(config.Builds) != 1 {
-		t.Fatalf("builds has %d entries, want 1", len(config.Builds))
-	}
-	build := config.Builds[0]
+	mains := map[string]string{}
+	for _, build := range config.Builds {
+		mains[build.Main] = build.ID
+		for _, goos := range []string{"linux", "darwin", "windows"} {
+			if !slices.Contains(build.Goos, goos) {
+				t.Errorf("build %s: goos %v lacks %s", build.ID, build.Goos, goos)
+			}
+		}
+		for _, goarch := range []string{"amd64", "arm64"} {
+			if !slices.Contains(build.Goarch, goarch) {
+				t.Errorf("build %s: goarch %v lacks %s", build.ID, build.Goarch, goarch)
+			}
+		}
 
-	for _, goos := range []string{"linux", "darwin", "windows"} {
-		if !slices.Contains(build.Goos, goos) {
-			t.Errorf("goos %v lacks %s", build.Goos, goos)
+		// pdauth-core prints the version, so it needs the -X flags.
+		if build.Main != "./cmd/pdauth-core" {
+			continue
+		}
+		ldflags := strings.Join(build.Ldflags, " ")
+		for _, variable := range []string{"-X main.version=", "-X main.commit=", "-X main.date="} {
+			if !strings.Contains(ldflags, variable) {
+				t.Errorf("build %s: ldflags %q do not set %s", build.ID, ldflags, variable)
+			}
 		}
 	}
-	for _, goarch := range []string{"amd64", "arm64"} {
-		if !slices.Contains(build.Goarch, goarch) {
-			t.Errorf("goarch %v lacks %s", build.Goarch, goarch)
+	if mains["."] != "pdauth" || mains["./cmd/pdauth-core"] != "pdauth-core" {
+		t.Errorf("builds map main packages to ids %v, want . to pdauth and ./cmd/pdauth-core to pdauth-core", mains)
+	}
+	if len(config.Builds) != 2 {
+		t.Errorf("builds has %d entries, want 2", len(config.Builds))
+	}
+}
+
+// TestReleaseShipsBothPrograms checks that every archive, package and the
+// Homebrew formula contain pdauth-core next to pdauth, since pdauth runs
+// it for every command but a plain token.
+func TestReleaseShipsBothPrograms(t *testing.T) {
+	config := loadReleaseConfig(t)
+	both := []string{"pdauth", "pdauth-core"}
+	for i, archive := range config.Archives {
+		if !slices.Equal(archive.IDs, both) {
+			t.Errorf("archives[%d].ids = %v, want %v", i, archive.IDs, both)
 		}
 	}
-
-	ldflags := strings.Join(build.Ldflags, " ")
-	for _, variable := range []string{"-X main.version=", "-X main.commit=", "-X main.date="} {
-		if !strings.Contains(ldflags, variable) {
-			t.Errorf("ldflags %q do not set %s", ldflags, variable)
+	for i, nfpm := range config.Nfpms {
+		if !slices.Equal(nfpm.IDs, both) {
+			t.Errorf("nfpms[%d].ids = %v, want %v", i, nfpm.IDs, both)
+		}
+	}
+	for i, brew := range config.Brews {
+		if !strings.Contains(brew.Install, `bin.install "pdauth", "pdauth-core"`) {
+			t.Errorf("brews[%d].install does not install pdauth and pdauth-core:\n%s", i, brew.Install)
 		}
 	}
 }

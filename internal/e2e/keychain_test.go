@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pdauth/pdauth/internal/credstore"
 	"github.com/pdauth/pdauth/internal/pdtest"
 )
 
@@ -111,7 +112,7 @@ func lockCollection(t *testing.T, bus string) {
 	}
 }
 
-func TestLoginKeychainFaults(t *testing.T) {
+func TestKeychainFaults(t *testing.T) {
 	if os.Getenv("PDAUTH_TEST_REAL_KEYRING") != "1" {
 		t.Skip("set PDAUTH_TEST_REAL_KEYRING=1 to test against real D-Bus and gnome-keyring daemons")
 	}
@@ -195,6 +196,31 @@ func TestLoginKeychainFaults(t *testing.T) {
 			}
 			if n := server.Stats().AuthorizeRequests; n != 0 {
 				t.Errorf("authorize requests = %d, want 0", n)
+			}
+
+			// pdauth token meets the same fault in pdauth, which reports
+			// a keychain that does not respond itself, and in pdauth-core
+			// for the rest. Either way the keychain timeout is waited once.
+			token := exec.Command(filepath.Join(binDir, "pdauth"), "token")
+			token.Env = cmd.Env
+			var tokenStdout, tokenStderr strings.Builder
+			token.Stdout, token.Stderr = &tokenStdout, &tokenStderr
+			start := time.Now()
+			err = token.Run()
+			elapsed := time.Since(start)
+
+			exitErr, ok = err.(*exec.ExitError)
+			if !ok || exitErr.ExitCode() != 1 {
+				t.Errorf("token error = %v, want exit code 1", err)
+			}
+			if !strings.Contains(tokenStderr.String(), tt.wantErr) {
+				t.Errorf("token stderr lacks %q:\n%s", tt.wantErr, tokenStderr.String())
+			}
+			if tokenStdout.String() != "" {
+				t.Errorf("token stdout = %q, want nothing", tokenStdout.String())
+			}
+			if elapsed >= 2*credstore.DefaultTimeout {
+				t.Errorf("token took %v, want less than two keychain timeouts of %v", elapsed, credstore.DefaultTimeout)
 			}
 		})
 	}

@@ -91,8 +91,29 @@ func TestLoginWhoamiTokenRealKeyring(t *testing.T) {
 	if token.code != 0 || token.stdout != record.AccessToken+"\n" || token.stderr != "" {
 		t.Errorf("token = %d, stdout %q, stderr %q; want the access token alone", token.code, token.stdout, token.stderr)
 	}
+
+	// pdauth prints a token that needs no refresh without pdauth-core.
+	alone := filepath.Join(t.TempDir(), "pdauth")
+	copyFile(t, filepath.Join(binDir, "pdauth"), alone)
+	token = runBinary(t, alone, nil, "token")
+	if token.code != 0 || token.stdout != record.AccessToken+"\n" || token.stderr != "" {
+		t.Errorf("token without pdauth-core = %d, stdout %q, stderr %q; want the access token alone", token.code, token.stdout, token.stderr)
+	}
+
 	if stats := server.Stats(); stats.CodeExchanges != 1 || stats.UsersMeRequests != 2 || stats.Refreshes != 0 {
 		t.Errorf("server stats = %+v, want 1 code exchange, 2 /users/me, no refresh", stats)
+	}
+}
+
+// copyFile copies the executable file from to the new file to.
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o755); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -19,7 +19,8 @@ import (
 	"time"
 )
 
-// binDir holds the pdauth and pdtestserver binaries built by TestMain.
+// binDir holds the pdauth, pdauth-core and pdtestserver binaries built by
+// TestMain.
 var binDir string
 
 // xdgHome is the base of the XDG_CONFIG_HOME and XDG_CACHE_HOME that pdauth
@@ -42,6 +43,7 @@ func runMain(m *testing.M) int {
 
 	for name, pkg := range map[string]string{
 		"pdauth":       "github.com/pdauth/pdauth",
+		"pdauth-core":  "github.com/pdauth/pdauth/cmd/pdauth-core",
 		"pdtestserver": "github.com/pdauth/pdauth/internal/pdtest/cmd/pdtestserver",
 	} {
 		build := exec.Command("go", "build", "-race", "-o", filepath.Join(dir, name), pkg)
@@ -61,13 +63,19 @@ type result struct {
 	stderr string
 }
 
-// pdauth runs the built binary with env added to a minimal environment.
+// pdauth runs the built pdauth with env added to a minimal environment.
 func pdauth(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	return runBinary(t, filepath.Join(binDir, "pdauth"), env, args...)
+}
+
+// runBinary runs binary with env added to a minimal environment.
+func runBinary(t *testing.T, binary string, env []string, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
-	cmd := exec.CommandContext(ctx, filepath.Join(binDir, "pdauth"), args...)
+	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Env = append(baseEnv(), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
@@ -81,7 +89,7 @@ func pdauth(t *testing.T, env []string, args ...string) result {
 	if exitErr, ok := err.(*exec.ExitError); ok {
 		code = exitErr.ExitCode()
 	} else if err != nil {
-		t.Fatalf("could not run pdauth %v: %v", args, err)
+		t.Fatalf("could not run %s %v: %v", binary, args, err)
 	}
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }

@@ -23,7 +23,7 @@
 //
 //	pdauthbench -bin DIR [-pairs N] [-login-pairs N] [-warmup N] [-init-runs N] [-profile NAME]
 //
-// DIR must contain pdauth, keyringfloor, whoamifloor, loginfloor,
+// DIR must contain pdauth, pdauth-core, keyringfloor, whoamifloor, loginfloor,
 // pdtestserver and measure. measure runs each measured program and reports
 // its rusage (its documentation says why). scripts/bench.sh builds them all
 // and runs pdauthbench inside scripts/with-keyring.sh. pdauthbench writes pdauth's keychain entry for
@@ -56,7 +56,7 @@ import (
 const keychainService = "pdauth"
 
 // programs are the binaries that -bin must contain.
-var programs = []string{"pdauth", "keyringfloor", "whoamifloor", "loginfloor", "pdtestserver", "measure"}
+var programs = []string{"pdauth", "pdauth-core", "keyringfloor", "whoamifloor", "loginfloor", "pdtestserver", "measure"}
 
 type options struct {
 	binDir     string
