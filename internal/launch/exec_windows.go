@@ -13,6 +13,7 @@ import (
 // and environment, waits for it and returns its exit code. Windows has no
 // exec that replaces a process. Ctrl-C reaches every process on the
 // console, so pdauth ignores it here and lets pdauth-core handle it.
+// NOTE: this path is cross-compiled in CI but has not been run on Windows.
 func runCore(path string, args []string) (int, error) {
 	signal.Ignore(os.Interrupt)
 
