@@ -1,6 +1,9 @@
 package cmd
 
 import (
+	"context"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -167,5 +170,41 @@ func TestTokenRefreshFailsBeforeExpiry(t *testing.T) {
 				t.Errorf("stderr lacks the warning:\n%s", stderr)
 			}
 		})
+	}
+}
+
+func TestTokenInterruptedDuringRefresh(t *testing.T) {
+	h := newHarness(t, pdtest.Config{})
+	setFault := faultyIdentity(t, h)
+	h.login()
+	record, err := h.store().Load("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	record.Expiry = time.Now().Add(2 * time.Minute) // inside the refresh window, not expired
+	if err := h.store().Save("default", record); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := h.keyring.Get(credstore.Service, "default")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	setFault(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		cancel() // Ctrl-C while the refresh request is waiting
+		<-r.Context().Done()
+	})
+
+	code, stdout, stderr := h.runContext(ctx, "token")
+	if code != 130 {
+		t.Errorf("exit code = %d, want 130; stderr:\n%s", code, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("stdout = %q, want nothing: an interrupted refresh prints no token", stdout)
+	}
+	if !strings.Contains(stderr, "pdauth: interrupted") {
+		t.Errorf("stderr lacks the interrupted line:\n%s", stderr)
+	}
+	if after, _ := h.keyring.Get(credstore.Service, "default"); after != before {
+		t.Error("stored record changed by an interrupted refresh")
 	}
 }

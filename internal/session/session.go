@@ -71,6 +71,11 @@ func (s *Source) Token(ctx context.Context, profile string) (*credstore.Record, 
 	if errors.As(err, &loginErr) {
 		markRefreshRejected(s.LockDir, profile, record)
 	}
+	if err != nil && ctx.Err() != nil {
+		// Interrupted (Ctrl-C): the caller stops instead of printing the
+		// current token.
+		return nil, err
+	}
 	if err != nil {
 		return s.fallBack(record, err)
 	}
