@@ -80,6 +80,7 @@ func Execute(ctx context.Context, f *cmdutil.Factory, version string, args []str
 	// Several goroutines print to stderr: the --debug trace of HTTP
 	// requests, the callback server's log, the spinner and the paste prompt.
 	f.IOStreams.ErrOut = waitui.Sync(f.IOStreams.ErrOut)
+	f.Done = ctx.Done()
 
 	root := NewCmdRoot(f, version)
 	root.SetArgs(args)

@@ -42,6 +42,10 @@ type Factory struct {
 	// Debug turns on the --debug trace on stderr.
 	Debug bool
 
+	// Done closes when the command is interrupted. Keychain calls of the
+	// stores that Store returns stop waiting then.
+	Done <-chan struct{}
+
 	// Profile is the selected profile, set by the root command from
 	// --profile, PDAUTH_PROFILE or config.DefaultProfile before any
 	// subcommand runs.
@@ -91,13 +95,13 @@ func (f *Factory) Config() (*config.File, error) {
 // config.StorageFile, or the keychain for anything else.
 func (f *Factory) Store(storage string) (*credstore.Store, error) {
 	if storage != config.StorageFile {
-		return &credstore.Store{Keyring: f.Keyring}, nil
+		return &credstore.Store{Keyring: f.Keyring, Done: f.Done}, nil
 	}
 	keyring, err := f.FileKeyring()
 	if err != nil {
 		return nil, err
 	}
-	return &credstore.Store{Keyring: keyring}, nil
+	return &credstore.Store{Keyring: keyring, Done: f.Done}, nil
 }
 
 // FileKeyring returns the file store of --insecure-storage, in the

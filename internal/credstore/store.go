@@ -60,11 +60,19 @@ func (SystemKeyring) Delete(service, user string) error {
 	return keyring.Delete(service, user)
 }
 
+// ErrInterrupted is returned by a keychain call that was waiting when the
+// Store's Done channel closed.
+var ErrInterrupted = errors.New("interrupted")
+
 // Store reads and writes login records in a Keyring, bounding every call by
 // Timeout.
 type Store struct {
 	Keyring Keyring
 	Timeout time.Duration // per keychain call; zero means DefaultTimeout
+
+	// Done, when closed, makes a waiting keychain call return
+	// ErrInterrupted at once, for example on Ctrl-C. Nil never closes.
+	Done <-chan struct{}
 }
 
 // Load returns the profile's record, ErrNotFound when there is none, or a
@@ -158,8 +166,8 @@ func (s *Store) call(op string, fn func() (string, error)) error {
 	return err
 }
 
-// callValue runs fn with the Store's timeout. When the timeout passes, the
-// goroutine running fn is left behind: go-keyring offers no way to cancel a
+// callValue runs fn with the Store's timeout. When the timeout passes or Done
+// closes, the goroutine running fn is left behind: go-keyring offers no way to cancel a
 // call, and the process exits soon after.
 func (s *Store) callValue(op string, fn func() (string, error)) (string, error) {
 	timeout := s.Timeout
@@ -187,5 +195,7 @@ func (s *Store) callValue(op string, fn func() (string, error)) (string, error) 
 		return r.value, r.err
 	case <-timer.C:
 		return "", &KeychainError{Op: op, Err: fmt.Errorf("%w within %s", ErrTimeout, timeout)}
+	case <-s.Done:
+		return "", ErrInterrupted
 	}
 }

@@ -103,6 +103,19 @@ func TestKeychainCallTimesOut(t *testing.T) {
 	}
 }
 
+func TestKeychainCallInterrupted(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	done := make(chan struct{})
+	store := &Store{Keyring: hangingKeyring{release}, Timeout: time.Minute, Done: done}
+	time.AfterFunc(10*time.Millisecond, func() { close(done) })
+
+	_, err := store.Load("default")
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("Load() error = %v, want ErrInterrupted", err)
+	}
+}
+
 func TestCheckWritableLeavesNothing(t *testing.T) {
 	kr := credstoretest.NewMemory()
 	store := &Store{Keyring: kr}

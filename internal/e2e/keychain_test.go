@@ -198,29 +198,36 @@ func TestKeychainFaults(t *testing.T) {
 				t.Errorf("authorize requests = %d, want 0", n)
 			}
 
-			// pdauth token meets the same fault in pdauth, which reports
-			// a keychain that does not respond itself, and in pdauth-core
-			// for the rest. Either way the keychain timeout is waited once.
-			token := exec.Command(filepath.Join(binDir, "pdauth"), "token")
-			token.Env = cmd.Env
-			var tokenStdout, tokenStderr strings.Builder
-			token.Stdout, token.Stderr = &tokenStdout, &tokenStderr
-			start := time.Now()
-			err = token.Run()
-			elapsed := time.Since(start)
+			// pdauth token reports a keychain failure itself, in the words
+			// of pdauth-core, and waits for the keychain timeout once.
+			var launcherStderr string
+			for _, program := range []string{"pdauth", "pdauth-core"} {
+				token := exec.Command(filepath.Join(binDir, program), "token")
+				token.Env = cmd.Env
+				var tokenStdout, tokenStderr strings.Builder
+				token.Stdout, token.Stderr = &tokenStdout, &tokenStderr
+				start := time.Now()
+				err = token.Run()
+				elapsed := time.Since(start)
 
-			exitErr, ok = err.(*exec.ExitError)
-			if !ok || exitErr.ExitCode() != 1 {
-				t.Errorf("token error = %v, want exit code 1", err)
-			}
-			if !strings.Contains(tokenStderr.String(), tt.wantErr) {
-				t.Errorf("token stderr lacks %q:\n%s", tt.wantErr, tokenStderr.String())
-			}
-			if tokenStdout.String() != "" {
-				t.Errorf("token stdout = %q, want nothing", tokenStdout.String())
-			}
-			if elapsed >= 2*credstore.DefaultTimeout {
-				t.Errorf("token took %v, want less than two keychain timeouts of %v", elapsed, credstore.DefaultTimeout)
+				exitErr, ok = err.(*exec.ExitError)
+				if !ok || exitErr.ExitCode() != 1 {
+					t.Errorf("%s token error = %v, want exit code 1", program, err)
+				}
+				if !strings.Contains(tokenStderr.String(), tt.wantErr) {
+					t.Errorf("%s token stderr lacks %q:\n%s", program, tt.wantErr, tokenStderr.String())
+				}
+				if tokenStdout.String() != "" {
+					t.Errorf("%s token stdout = %q, want nothing", program, tokenStdout.String())
+				}
+				if elapsed >= 2*credstore.DefaultTimeout {
+					t.Errorf("%s token took %v, want less than two keychain timeouts of %v", program, elapsed, credstore.DefaultTimeout)
+				}
+				if program == "pdauth" {
+					launcherStderr = tokenStderr.String()
+				} else if tokenStderr.String() != launcherStderr {
+					t.Errorf("pdauth token stderr differs from pdauth-core token:\n%s\nand\n%s", launcherStderr, tokenStderr.String())
+				}
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pdauth/pdauth/internal/credstore"
 	"github.com/pdauth/pdauth/internal/pdtest"
 )
 
@@ -65,4 +66,64 @@ func TestLoginInterruptFreesPort(t *testing.T) {
 		t.Fatalf("port %s not free right after the interrupted login: %v", u.Port(), err)
 	}
 	l.Close()
+}
+
+// TestTokenInterruptedInKeychain sends SIGINT to pdauth token, and to
+// pdauth-core token, while the keychain call waits on a session bus that
+// never replies. Both must stop at once with exit code 130, not wait for the
+// keychain timeout.
+func TestTokenInterruptedInKeychain(t *testing.T) {
+	for _, program := range []string{"pdauth", "pdauth-core"} {
+		t.Run(program, func(t *testing.T) {
+			socket := filepath.Join(t.TempDir(), "bus")
+			listener, err := net.Listen("unix", socket)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { listener.Close() })
+			connected := make(chan net.Conn, 1)
+			go func() {
+				conn, err := listener.Accept()
+				if err == nil {
+					connected <- conn // held open, with no reply
+				}
+			}()
+
+			cmd := exec.Command(filepath.Join(binDir, program), "token")
+			cmd.Env = append(baseEnv(), "DBUS_SESSION_BUS_ADDRESS=unix:path="+socket)
+			var stdout, stderr pdtest.SyncBuffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case conn := <-connected:
+				t.Cleanup(func() { conn.Close() })
+			case <-time.After(30 * time.Second):
+				_ = cmd.Process.Kill()
+				t.Fatalf("%s token did not connect to the session bus; stderr:\n%s", program, stderr.String())
+			}
+
+			sent := time.Now()
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			err = cmd.Wait()
+			elapsed := time.Since(sent)
+
+			exitErr, ok := err.(*exec.ExitError)
+			if !ok || exitErr.ExitCode() != 130 {
+				t.Errorf("%s token after SIGINT: %v, want exit code 130; stderr:\n%s", program, err, stderr.String())
+			}
+			if stderr.String() != "pdauth: interrupted\n" {
+				t.Errorf("stderr = %q, want %q", stderr.String(), "pdauth: interrupted\n")
+			}
+			if stdout.String() != "" {
+				t.Errorf("stdout = %q, want nothing", stdout.String())
+			}
+			if elapsed >= credstore.DefaultTimeout {
+				t.Errorf("%s token exited %v after SIGINT, want before the %v keychain timeout", program, elapsed, credstore.DefaultTimeout)
+			}
+		})
+	}
 }

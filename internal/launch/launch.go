@@ -5,9 +5,9 @@
 //
 // pdauth stays small because it links no HTTP client, command-line library
 // or OAuth library. Each of them costs start-up time and memory on every
-// call, used or not: on the machine in BENCHMARKS.md, linking net/http
-// alone into a program that never calls it added about 0.3 ms to its start
-// and 2.5 MiB to its peak resident memory.
+// call, used or not. On the machine in BENCHMARKS.md, linking net/http alone
+// into a program that never calls it added about 0.4 ms to its start and
+// 2.5 MiB to its peak resident memory.
 package launch
 
 import (
@@ -57,9 +57,10 @@ func System() Env {
 // profile's record needs neither a refresh nor a new login.
 //
 // In every other case it returns false, and pdauth-core then runs the call
-// and reports any error. The one exception is a keychain that did not
-// respond in time: QuickToken returns that error, so that the caller does
-// not wait for the same timeout again in pdauth-core.
+// and reports any error. The exception is a failed keychain call:
+// QuickToken returns that error, which pdauth-core would report in the same
+// words, so that the caller neither waits for a keychain timeout twice nor
+// makes a locked keychain ask for its password twice.
 func QuickToken(e Env) (string, bool, error) {
 	if e.Getenv("PDAUTH_DEBUG") != "" {
 		return "", false, nil
@@ -85,7 +86,8 @@ func QuickToken(e Env) (string, bool, error) {
 		keyring = credstore.FileKeyring{Dir: filepath.Join(dir, "credentials")}
 	}
 	record, err := (&credstore.Store{Keyring: keyring, Timeout: e.KeychainTimeout}).Load(profile)
-	if errors.Is(err, credstore.ErrTimeout) {
+	var keychainErr *credstore.KeychainError
+	if errors.As(err, &keychainErr) {
 		return "", false, err
 	}
 	if err != nil {

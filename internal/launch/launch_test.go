@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -178,9 +179,6 @@ func TestQuickTokenErrors(t *testing.T) {
 		setup func(t *testing.T, env *Env)
 	}{
 		{"not logged in", func(*testing.T, *Env) {}},
-		{"keychain error", func(_ *testing.T, env *Env) {
-			env.Keyring = credstoretest.Failing{Err: errors.New("no Secret Service")}
-		}},
 		{"no configuration directory", func(_ *testing.T, env *Env) {
 			env.ConfigDir = func() (string, error) { return "", errors.New("no home directory") }
 		}},
@@ -228,6 +226,20 @@ func TestQuickTokenFileStorage(t *testing.T) {
 type blockingKeyring struct{ credstoretest.Failing }
 
 func (blockingKeyring) Get(string, string) (string, error) { select {} }
+
+func TestQuickTokenKeychainError(t *testing.T) {
+	env, _ := testEnv(t, nil, "token")
+	env.Keyring = credstoretest.Failing{Err: errors.New("no Secret Service")}
+
+	token, ok, err := QuickToken(env)
+	if ok || token != "" {
+		t.Errorf("QuickToken() = %q, %v; want \"\", false", token, ok)
+	}
+	var keychainErr *credstore.KeychainError
+	if !errors.As(err, &keychainErr) || !strings.Contains(err.Error(), "no Secret Service") {
+		t.Errorf("error = %v, want the KeychainError, reported without running pdauth-core", err)
+	}
+}
 
 func TestQuickTokenKeychainTimeout(t *testing.T) {
 	env, _ := testEnv(t, nil, "token")
