@@ -10,23 +10,13 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/pdauth/pdauth/internal/launch"
 	"github.com/pdauth/pdauth/internal/termtext"
 )
 
 func main() {
-	// pdauth-core exits with 130 and this line on Ctrl-C or SIGTERM, so
-	// pdauth does the same while it reads the keychain.
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-signals
-		fmt.Fprintln(os.Stderr, "pdauth: interrupted")
-		os.Exit(130)
-	}()
+	stopInterrupts := launch.HandleInterruptsLater(os.Stderr)
 
 	token, ok, err := launch.QuickToken(launch.System())
 	if err != nil {
@@ -39,7 +29,7 @@ func main() {
 		return
 	}
 
-	signal.Stop(signals)
+	stopInterrupts()
 	code, err := launch.RunCore(os.Args[1:])
 	if err != nil {
 		exitWithError(err)

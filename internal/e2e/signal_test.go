@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pdauth/pdauth/internal/credstore"
+	"github.com/pdauth/pdauth/internal/launch"
 	"github.com/pdauth/pdauth/internal/pdtest"
 )
 
@@ -69,8 +70,8 @@ func TestLoginInterruptFreesPort(t *testing.T) {
 }
 
 // TestTokenInterruptedInKeychain sends SIGINT to pdauth token, and to
-// pdauth-core token, while the keychain call waits on a session bus that
-// never replies. Both must stop at once with exit code 130, not wait for the
+// pdauth-core token, while the keychain call has waited for a while on a
+// session bus that never replies. Both must stop at once with exit code 130, not wait for the
 // keychain timeout.
 func TestTokenInterruptedInKeychain(t *testing.T) {
 	for _, program := range []string{"pdauth", "pdauth-core"} {
@@ -103,6 +104,8 @@ func TestTokenInterruptedInKeychain(t *testing.T) {
 				_ = cmd.Process.Kill()
 				t.Fatalf("%s token did not connect to the session bus; stderr:\n%s", program, stderr.String())
 			}
+			// pdauth handles signals itself only after InterruptDelay.
+			time.Sleep(5 * launch.InterruptDelay)
 
 			sent := time.Now()
 			if err := cmd.Process.Signal(os.Interrupt); err != nil {
