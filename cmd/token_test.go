@@ -16,11 +16,18 @@ import (
 // returns the record as it is now stored.
 func expireStoredToken(t *testing.T, h *harness) *credstore.Record {
 	t.Helper()
+	return setStoredExpiry(t, h, time.Now().Add(-time.Minute))
+}
+
+// setStoredExpiry changes the saved access token's expiry and returns the
+// record as it is now stored.
+func setStoredExpiry(t *testing.T, h *harness, expiry time.Time) *credstore.Record {
+	t.Helper()
 	record, err := h.store().Load("default")
 	if err != nil {
 		t.Fatal(err)
 	}
-	record.Expiry = time.Now().Add(-time.Minute)
+	record.Expiry = expiry
 	if err := h.store().Save("default", record); err != nil {
 		t.Fatal(err)
 	}
@@ -151,14 +158,7 @@ func TestTokenRefreshFailsBeforeExpiry(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, pdtest.Config{})
 			h.login()
-			record, err := h.store().Load("default")
-			if err != nil {
-				t.Fatal(err)
-			}
-			record.Expiry = time.Now().Add(2 * time.Minute) // inside the refresh window, not expired
-			if err := h.store().Save("default", record); err != nil {
-				t.Fatal(err)
-			}
+			record := setStoredExpiry(t, h, time.Now().Add(2*time.Minute)) // inside the refresh window, not expired
 			tt.breakIt(h.server)
 
 			code, stdout, stderr := h.run("token")
@@ -177,14 +177,7 @@ func TestTokenInterruptedDuringRefresh(t *testing.T) {
 	h := newHarness(t, pdtest.Config{})
 	setFault := faultyIdentity(t, h)
 	h.login()
-	record, err := h.store().Load("default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	record.Expiry = time.Now().Add(2 * time.Minute) // inside the refresh window, not expired
-	if err := h.store().Save("default", record); err != nil {
-		t.Fatal(err)
-	}
+	setStoredExpiry(t, h, time.Now().Add(2*time.Minute)) // inside the refresh window, not expired
 	before, _ := h.keyring.Get(credstore.Service, "default")
 
 	ctx, cancel := context.WithCancel(context.Background())
