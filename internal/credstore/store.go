@@ -60,8 +60,8 @@ func (SystemKeyring) Delete(service, user string) error {
 	return keyring.Delete(service, user)
 }
 
-// ErrInterrupted is returned by a keychain call that was waiting when the
-// Store's Done channel closed.
+// ErrInterrupted is returned by Load when the Store's Done channel closed
+// while the keychain read was waiting.
 var ErrInterrupted = errors.New("interrupted")
 
 // Store reads and writes login records in a Keyring, bounding every call by
@@ -70,15 +70,17 @@ type Store struct {
 	Keyring Keyring
 	Timeout time.Duration // per keychain call; zero means DefaultTimeout
 
-	// Done, when closed, makes a waiting keychain call return
-	// ErrInterrupted at once, for example on Ctrl-C. Nil never closes.
+	// Done, when closed, makes a waiting Load return ErrInterrupted at
+	// once, for example on Ctrl-C. Writes and deletes still run until they
+	// end or time out, so that an interrupt never drops a token that was
+	// already obtained or leaves a change half done. Nil never closes.
 	Done <-chan struct{}
 }
 
 // Load returns the profile's record, ErrNotFound when there is none, or a
 // *KeychainError when the keychain fails.
 func (s *Store) Load(profile string) (*Record, error) {
-	data, err := s.get(profile)
+	data, err := s.callValue("read from", s.Done, func() (string, error) { return s.Keyring.Get(Service, profile) })
 	if errors.Is(err, keyring.ErrNotFound) {
 		return nil, ErrNotFound
 	}
@@ -146,7 +148,7 @@ func (s *Store) CheckWritable(profile string) error {
 }
 
 func (s *Store) get(account string) (string, error) {
-	return s.callValue("read from", func() (string, error) { return s.Keyring.Get(Service, account) })
+	return s.callValue("read from", nil, func() (string, error) { return s.Keyring.Get(Service, account) })
 }
 
 func (s *Store) set(account, value string) error {
@@ -162,14 +164,15 @@ func (s *Store) delete(account string) error {
 }
 
 func (s *Store) call(op string, fn func() (string, error)) error {
-	_, err := s.callValue(op, fn)
+	_, err := s.callValue(op, nil, fn)
 	return err
 }
 
-// callValue runs fn with the Store's timeout. When the timeout passes or Done
-// closes, the goroutine running fn is left behind: go-keyring offers no way to cancel a
-// call, and the process exits soon after.
-func (s *Store) callValue(op string, fn func() (string, error)) (string, error) {
+// callValue runs fn with the Store's timeout, and returns ErrInterrupted
+// when interrupt closes first. In both cases the goroutine running fn is
+// left behind: go-keyring offers no way to cancel a call, and the process
+// exits soon after.
+func (s *Store) callValue(op string, interrupt <-chan struct{}, fn func() (string, error)) (string, error) {
 	timeout := s.Timeout
 	if timeout == 0 {
 		timeout = DefaultTimeout
@@ -195,7 +198,7 @@ func (s *Store) callValue(op string, fn func() (string, error)) (string, error) 
 		return r.value, r.err
 	case <-timer.C:
 		return "", &KeychainError{Op: op, Err: fmt.Errorf("%w within %s", ErrTimeout, timeout)}
-	case <-s.Done:
+	case <-interrupt:
 		return "", ErrInterrupted
 	}
 }

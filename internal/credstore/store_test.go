@@ -116,6 +116,34 @@ func TestKeychainCallInterrupted(t *testing.T) {
 	}
 }
 
+// slowKeyring is a Memory keyring whose writes take delay.
+type slowKeyring struct {
+	*credstoretest.Memory
+	delay time.Duration
+}
+
+func (k slowKeyring) Set(service, user, password string) error {
+	time.Sleep(k.delay)
+	return k.Memory.Set(service, user, password)
+}
+
+func TestSaveFinishesAfterInterrupt(t *testing.T) {
+	// A refreshed token pair must be saved even when Ctrl-C comes while the
+	// keychain writes it, because the server has already rotated the
+	// refresh token.
+	done := make(chan struct{})
+	close(done)
+	keyring := slowKeyring{Memory: credstoretest.NewMemory(), delay: 20 * time.Millisecond}
+	store := &Store{Keyring: keyring, Done: done}
+
+	if err := store.Save("default", testRecord()); err != nil {
+		t.Fatalf("Save() error = %v, want nil after an interrupt", err)
+	}
+	if _, err := (&Store{Keyring: keyring}).Load("default"); err != nil {
+		t.Errorf("record not stored: %v", err)
+	}
+}
+
 func TestCheckWritableLeavesNothing(t *testing.T) {
 	kr := credstoretest.NewMemory()
 	store := &Store{Keyring: kr}

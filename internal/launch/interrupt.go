@@ -16,7 +16,8 @@ import (
 // keychain read normally takes a few milliseconds. So pdauth handles them
 // only once the read is slow, for example while the keychain waits for a
 // password prompt. Before that, a signal ends pdauth as it ends most
-// programs, which a shell also reports as exit code 130 for Ctrl-C.
+// programs, which a shell reports as exit code 130 for Ctrl-C and 143 for
+// SIGTERM.
 const InterruptDelay = 100 * time.Millisecond
 
 // HandleInterruptsLater makes pdauth exit with 130 and print
