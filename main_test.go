@@ -145,7 +145,7 @@ func TestWithoutCore(t *testing.T) {
 		TokenURL:     "http://127.0.0.1:1/oauth/token",
 		APIURL:       "http://127.0.0.1:1",
 	}
-	files := credstore.FileKeyring{Dir: filepath.Join(dir, "credentials")}
+	files := credstore.FileKeyringIn(dir)
 	if err := (&credstore.Store{Keyring: files}).Save("default", record); err != nil {
 		t.Fatal(err)
 	}

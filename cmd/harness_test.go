@@ -5,7 +5,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -154,7 +153,7 @@ func (h *harness) store() *credstore.Store {
 
 // fileStore returns the credential store of --insecure-storage.
 func (h *harness) fileStore() *credstore.Store {
-	return &credstore.Store{Keyring: credstore.FileKeyring{Dir: filepath.Join(h.configDir, "credentials")}}
+	return &credstore.Store{Keyring: credstore.FileKeyringIn(h.configDir)}
 }
 
 // login runs pdauth login and fails the test unless it succeeds.

@@ -42,7 +42,7 @@ type Factory struct {
 	// Debug turns on the --debug trace on stderr.
 	Debug bool
 
-	// Done closes when the command is interrupted. Keychain calls of the
+	// Done closes when the command is interrupted. Keychain reads of the
 	// stores that Store returns stop waiting then.
 	Done <-chan struct{}
 
@@ -111,7 +111,7 @@ func (f *Factory) FileKeyring() (credstore.FileKeyring, error) {
 	if err != nil {
 		return credstore.FileKeyring{}, fmt.Errorf("could not find the configuration directory: %w", err)
 	}
-	return credstore.FileKeyring{Dir: filepath.Join(dir, "credentials")}, nil
+	return credstore.FileKeyringIn(dir), nil
 }
 
 // UpdateConfig applies change to the settings file under a lock, so that

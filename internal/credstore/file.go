@@ -22,6 +22,12 @@ type FileKeyring struct {
 	Dir string
 }
 
+// FileKeyringIn returns the FileKeyring of `pdauth login --insecure-storage`:
+// the credentials folder of pdauth's configuration directory configDir.
+func FileKeyringIn(configDir string) FileKeyring {
+	return FileKeyring{Dir: filepath.Join(configDir, "credentials")}
+}
+
 // Path returns the file that holds the secret for account.
 func (k FileKeyring) Path(account string) string {
 	return filepath.Join(k.Dir, account+".json")

@@ -80,7 +80,7 @@ type Store struct {
 // Load returns the profile's record, ErrNotFound when there is none, or a
 // *KeychainError when the keychain fails.
 func (s *Store) Load(profile string) (*Record, error) {
-	data, err := s.callValue("read from", s.Done, func() (string, error) { return s.Keyring.Get(Service, profile) })
+	data, err := s.get(profile, s.Done)
 	if errors.Is(err, keyring.ErrNotFound) {
 		return nil, ErrNotFound
 	}
@@ -103,7 +103,7 @@ func (s *Store) Save(profile string, r *Record) error {
 		return err
 	}
 
-	stored, err := s.get(profile)
+	stored, err := s.get(profile, nil)
 	if err != nil {
 		return fmt.Errorf("could not read the login record back after saving it: %w", err)
 	}
@@ -136,7 +136,7 @@ func (s *Store) CheckWritable(profile string) error {
 		return err
 	}
 
-	got, err := s.get(account)
+	got, err := s.get(account, nil)
 	if err != nil {
 		return err
 	}
@@ -147,8 +147,8 @@ func (s *Store) CheckWritable(profile string) error {
 	return s.delete(account)
 }
 
-func (s *Store) get(account string) (string, error) {
-	return s.callValue("read from", nil, func() (string, error) { return s.Keyring.Get(Service, account) })
+func (s *Store) get(account string, interrupt <-chan struct{}) (string, error) {
+	return s.callValue("read from", interrupt, func() (string, error) { return s.Keyring.Get(Service, account) })
 }
 
 func (s *Store) set(account, value string) error {

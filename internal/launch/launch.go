@@ -83,7 +83,7 @@ func QuickToken(e Env) (string, bool, error) {
 	}
 	keyring := e.Keyring
 	if settings.Profile(profile).StorageKind() == config.StorageFile {
-		keyring = credstore.FileKeyring{Dir: filepath.Join(dir, "credentials")}
+		keyring = credstore.FileKeyringIn(dir)
 	}
 	record, err := (&credstore.Store{Keyring: keyring, Timeout: e.KeychainTimeout}).Load(profile)
 	var keychainErr *credstore.KeychainError

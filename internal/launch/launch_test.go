@@ -213,7 +213,7 @@ func TestQuickTokenFileStorage(t *testing.T) {
 	if err := settings.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	saveRecord(t, credstore.FileKeyring{Dir: filepath.Join(dir, "credentials")}, "default", "file-token", time.Hour, true)
+	saveRecord(t, credstore.FileKeyringIn(dir), "default", "file-token", time.Hour, true)
 	saveRecord(t, keyring, "default", "keychain-token", time.Hour, true)
 
 	token, ok, err := QuickToken(env)
